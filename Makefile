@@ -1,0 +1,56 @@
+# chorus - a multi-variant execution monitor.
+CC      ?= cc
+BUILD   := build
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wformat=2 -Wno-format-nonliteral -Wundef -Wvla -Wcast-align
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP
+LIBS    := -lseccomp
+
+SRC := $(wildcard src/*.c src/sys/*.c)
+OBJ := $(SRC:%.c=$(BUILD)/%.o)
+ASAN_OBJ := $(SRC:%.c=$(BUILD)/asan/%.o)
+
+.PHONY: all check demo bench asan clean deps tests
+all: $(BUILD)/chorus
+
+$(BUILD)/chorus: $(OBJ)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The monitor built with AddressSanitizer and UBSan (test programs never are).
+asan: $(BUILD)/asan/chorus
+$(BUILD)/asan/chorus: $(ASAN_OBJ)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -fsanitize=address,undefined -o $@ $^ $(LIBS)
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (asan)"
+	@$(CC) $(ALL_CFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -c -o $@ $<
+
+-include tests/tests.mk
+
+# Debian packages the build and the tests need; installed when run as root.
+deps:
+	@scripts/deps
+
+check: deps all asan tests
+	tests/run
+	CHORUS=$(BUILD)/asan/chorus tests/run --chorus $(BUILD)/asan/chorus
+
+demo: deps all
+	examples/demo
+
+bench: deps all
+	bench/run
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)

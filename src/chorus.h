@@ -1,0 +1,287 @@
+/* chorus.h - types shared by the monitor: tasks, variant sets, the syscall table. */
+#ifndef CHORUS_H
+#define CHORUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#define MAX_VARIANTS 16
+#define MAX_SYSCALL 512
+
+/* Exit statuses, following env(1). */
+enum {
+	EXIT_CHORUS_FAIL = 125,
+	EXIT_NOT_EXEC = 126,
+	EXIT_NOT_FOUND = 127,
+	EXIT_DIVERGENCE_DEFAULT = 86,
+};
+
+/* How the other variants get a twin of the leader's new descriptor. */
+enum { MIRROR_REOPEN, MIRROR_PLACEHOLDER };
+
+/* How a syscall is carried out across the variants. */
+enum policy {
+	RUN_NONE,	  /* not in the table: fail closed */
+	RUN_ALL,	  /* run in every variant, results not read */
+	RUN_ALLR,	  /* run in every variant, return values must agree */
+	RUN_OWN,	  /* run in every variant, each keeps its own result */
+	RUN_ONCE,	  /* run in the leader, result and outputs copied to the others */
+	RUN_FD,	  /* run in the leader, then mirror the new descriptor in the others */
+	RUN_EMU,	  /* computed by the monitor, run nowhere */
+	RUN_DENY,	  /* never run: every variant gets the table's errno */
+	RUN_EXIT,	  /* exit/exit_group: run in every variant, they end */
+	RUN_EXEC,	  /* execve: run in every variant, then the exec event */
+	RUN_SIGRET, /* rt_sigreturn: run in every variant, no exit stop */
+	RUN_PLACE,  /* mmap: the leader first, the others at a congruent address */
+};
+
+/* What an argument is and what it points to. */
+enum arg_kind {
+	A_NONE,	   /* unused */
+	A_VAL,	   /* scalar, compared by value */
+	A_FD,	   /* file descriptor */
+	A_PID,	   /* process id as the program sees it */
+	A_PTR,	   /* an address that is not compared nor followed */
+	A_STR,	   /* NUL-terminated string (path) */
+	A_IN,	   /* input buffer, length in argument `len` */
+	A_INS,	   /* input struct of `size` bytes (may be NULL) */
+	A_OUT,	   /* output buffer, capacity in argument `len`, result bytes */
+	A_OUTS,	   /* output struct of `size` bytes */
+	A_IOS,	   /* struct read and written, `size` bytes */
+	A_IOA,	   /* array of `len`-argument elements of `size` bytes, in and out */
+	A_OUTA,	   /* array of `size`-byte elements, as many as the result */
+	A_IOV_IN,  /* iovec array with count in argument `len`, data read */
+	A_IOV_OUT, /* iovec array with count in argument `len`, result bytes */
+	A_OUTL,	   /* output buffer whose capacity is *argument `len` (socklen_t) */
+	A_STRV,	   /* NULL-terminated array of strings (argv, envp) */
+	A_MSG_IN,  /* struct msghdr to send */
+	A_MSG_OUT, /* struct msghdr to receive into */
+	A_FDSET,   /* fd_set in and out, size from argument 0 (nfds) */
+	A_SIGSET,  /* sigset_t in, size in argument `len` */
+	A_SADDR,   /* socket address in, length in argument `len` */
+};
+
+struct arg_desc {
+	uint8_t kind;
+	int8_t len;    /* index of the argument giving the length or count */
+	uint16_t size; /* fixed size or element size */
+};
+
+struct call;
+struct vset;
+typedef void (*sc_handler)(struct vset *set, struct call *c);
+
+/* One row of the syscall table. */
+struct sc_desc {
+	const char *name;
+	int nr;
+	enum policy policy;
+	int err;       /* errno for RUN_DENY */
+	sc_handler pre; /* irregular: may change the policy or the arguments */
+	sc_handler post; /* after the call completed in the leader / all */
+	int nargs;
+	struct arg_desc arg[6];
+};
+
+const struct sc_desc *sc_lookup(long nr);
+const struct sc_desc *sc_by_name(const char *name);
+int sc_count(void);
+const struct sc_desc *sc_at(int i);
+
+/* State of one task of a variant set, seen from the monitor. */
+enum tstate {
+	T_RUNNING,  /* resumed, no stop expected before its next syscall */
+	T_ENTRY,    /* stopped at a syscall entry */
+	T_INCALL,   /* resumed inside a syscall, exit stop expected */
+	T_EXIT,	    /* stopped at a syscall exit */
+	T_FAULT,    /* stopped with a synchronous fault signal */
+	T_RDTSC,    /* stopped on a trapped rdtsc/rdtscp */
+	T_GONE,	    /* exited or killed */
+	T_SIGWAIT,  /* resumed to take a signal the monitor queued */
+};
+
+struct task {
+	pid_t tid;
+	int idx;
+	enum tstate state;
+	struct user_regs_struct regs; /* at the stop, as the variant left them */
+	struct user_regs_struct saved; /* original registers around a substitute call */
+	bool substituted;
+	int status;   /* wait status once gone */
+	siginfo_t si; /* for T_FAULT */
+	int rdtscp;   /* for T_RDTSC: 1 when rdtscp */
+	int expect_sig; /* signal the monitor queued and will let through */
+	int64_t shift;	/* where this variant's mappings lie relative to the leader's */
+	bool placed;	/* shift is known (for the current exec) */
+	int tries;	/* attempts at placing the current mapping */
+};
+
+/* The syscall being handled at a rendezvous. */
+struct call {
+	long nr;
+	const struct sc_desc *d;
+	enum policy policy;
+	int nargs;
+	struct arg_desc arg[6]; /* the table's, as the pre handler refined them */
+	bool per_variant; /* private fd or /proc/self path: results are each variant's own */
+	long ret;	  /* leader's (or emulated) result */
+	uint8_t own_pid;  /* arguments set to each variant's real pid once compared */
+	long lead_regs_args[6];
+	int newfd_kind;	  /* for RUN_FD: how followers mirror the descriptor */
+};
+
+/* Async signal kept by the monitor until every variant can take it. */
+struct pending_sig {
+	bool set;
+	siginfo_t si;
+};
+
+/* Per-process descriptor facts the monitor needs. */
+#define FD_TRACK 1024
+struct fdstate {
+	uint8_t priv[FD_TRACK / 8]; /* fds whose data is each variant's own */
+};
+
+/* Signal dispositions, tracked from rt_sigaction, to decide restarts. */
+struct sigstate {
+	uint64_t handled;   /* has a handler */
+	uint64_t restart;   /* handler has SA_RESTART */
+	uint64_t ignored;   /* SIG_IGN */
+};
+
+enum phase {
+	PH_RUN,	   /* variants running to their next stop */
+	PH_LEADER, /* leader runs the call, the others wait */
+	PH_FOLLOW, /* followers run their mirror of the leader's call */
+	PH_ALL,	   /* every variant runs the call, exit stops expected */
+	PH_SIG,	   /* every variant takes a queued signal */
+	PH_DONE,
+};
+
+struct vset {
+	int n;
+	struct task t[MAX_VARIANTS];
+	enum phase phase;
+	struct call call;
+	bool launching;	  /* before the first execve has completed */
+	bool exec_seen[MAX_VARIANTS];
+	struct pending_sig pend[65];
+	siginfo_t delivering[65]; /* what the program sees for a signal being delivered */
+	long interrupted; /* restart code of a call being made again after a signal */
+	int fatal_sig;	  /* default-fatal signal that ended every variant */
+	struct fdstate fds;
+	struct sigstate sig;
+	pid_t vpid;	  /* pid the program sees: the leader's */
+	pid_t vppid;
+	int exit_status;  /* wait status of the program when it ended */
+	uint64_t syscalls;
+};
+
+/* Options from the command line. */
+struct options {
+	int n;
+	const char *paths[MAX_VARIANTS]; /* resolved binary per variant */
+	char *const *argv;		 /* argv of the program, argv[0] included */
+	const char *events;
+	int divergence_status;
+	bool trace;
+};
+
+extern struct options opt;
+
+/* main.c / util */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn_once_syscall(long key, const char *what);
+
+/* launch.c */
+int launch(struct vset *set);
+
+/* filter.c */
+int filter_build(void);
+int filter_install(void);
+
+/* monitor.c */
+int monitor_run(struct vset *set);
+void monitor_kill_all(struct vset *set);
+
+/* vset.c */
+void vset_event(struct vset *set, struct task *t);
+struct task *vset_find(struct vset *set, pid_t tid);
+void task_resume(struct task *t, int sig);
+void task_resume_syscall(struct task *t);
+void restore_args(struct task *t);
+void vset_diverge(struct vset *set, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* tracee.c */
+int regs_get(struct task *t);
+int regs_set(struct task *t);
+ssize_t mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
+int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
+long arg_get(const struct user_regs_struct *r, int i);
+void arg_set(struct user_regs_struct *r, int i, long v);
+void task_skip(struct task *t, long ret);
+void task_rewind(struct task *t);
+int hide_vdso(struct task *t);
+
+/* compare.c */
+int compare_call(struct vset *set, char *why, size_t whylen);
+int compare_arg(struct vset *set, int i, char *why, size_t whylen);
+
+/* fdmap.c (more) */
+bool fd_cloexec(pid_t pid, int fd);
+bool fd_same_file(pid_t a, pid_t b, int fd);
+
+/* mm.c */
+void place_begin(struct vset *set);
+bool place_done(struct vset *set);
+
+/* report.c (more) */
+void report_exec_failure(struct vset *set, int err);
+
+/* replicate.c */
+int replicate_outputs(struct vset *set, struct task *from, struct task *to, long ret);
+
+/* fdmap.c */
+bool fd_private(const struct fdstate *f, long fd);
+void fd_set_private(struct fdstate *f, long fd, bool on);
+bool path_private(const char *path);
+int fd_mirror_kind(pid_t leader, int fd);
+void fd_exec_sync(struct vset *set);
+
+/* report.c */
+void trace_call(struct vset *set);
+void report_call(char *buf, size_t len, struct vset *set, struct task *t);
+int events_open(const char *path);
+void events_start(struct vset *set);
+void events_divergence(struct vset *set, const char *text);
+void events_exit(struct vset *set, int status);
+void report_divergence(struct vset *set, const char *what, const char *detail);
+int format_str(char *out, size_t outlen, const unsigned char *s, size_t n, size_t max);
+
+/* sys handlers */
+void sys_open_pre(struct vset *set, struct call *c);
+void sys_open_post(struct vset *set, struct call *c);
+void sys_fd_close_post(struct vset *set, struct call *c);
+void sys_dup_post(struct vset *set, struct call *c);
+void sys_fcntl_pre(struct vset *set, struct call *c);
+void sys_fcntl_post(struct vset *set, struct call *c);
+void sys_ioctl_pre(struct vset *set, struct call *c);
+void sys_path_pre(struct vset *set, struct call *c);
+void sys_getpid(struct vset *set, struct call *c);
+void sys_getppid(struct vset *set, struct call *c);
+void sys_tid_post(struct vset *set, struct call *c);
+void sys_kill_pre(struct vset *set, struct call *c);
+void sys_sigaction_pre(struct vset *set, struct call *c);
+void sys_sigaction_post(struct vset *set, struct call *c);
+void sys_prctl_pre(struct vset *set, struct call *c);
+void sys_arch_prctl_pre(struct vset *set, struct call *c);
+void sys_pair_post(struct vset *set, struct call *c);
+void sys_mmap_pre(struct vset *set, struct call *c);
+void sys_prlimit_pre(struct vset *set, struct call *c);
+
+#endif

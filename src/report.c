@@ -1,0 +1,257 @@
+/* report.c - divergence reports in strace-like syntax, and the JSON Lines event log. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "blob.h"
+
+static FILE *events;
+
+#define SHOW 32 /* bytes of a buffer shown, as strace does */
+
+/* Quotes s[0..n) C-style, at most max bytes, "..." after a cut. */
+int format_str(char *out, size_t outlen, const unsigned char *s, size_t n, size_t max)
+{
+	size_t o = 0;
+
+	if (outlen < 8)
+		return 0;
+	out[o++] = '"';
+	for (size_t i = 0; i < n && i < max && o + 6 < outlen; i++) {
+		unsigned char ch = s[i];
+
+		if (ch == '"' || ch == '\\')
+			o += (size_t)snprintf(out + o, outlen - o, "\\%c", ch);
+		else if (ch == '\n')
+			o += (size_t)snprintf(out + o, outlen - o, "\\n");
+		else if (ch == '\t')
+			o += (size_t)snprintf(out + o, outlen - o, "\\t");
+		else if (ch < 32 || ch >= 127)
+			o += (size_t)snprintf(out + o, outlen - o, "\\%o", ch);
+		else
+			out[o++] = (char)ch;
+	}
+	out[o++] = '"';
+	if (n > max && o + 4 < outlen) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = 0;
+	return (int)o;
+}
+
+/* One argument as strace would print it. */
+static void format_arg(char *out, size_t len, struct task *t, const struct arg_desc *a, int i)
+{
+	long v = arg_get(&t->regs, i);
+	struct blob b;
+
+	if (a->kind == A_VAL || a->kind == A_FD || a->kind == A_PID) {
+		snprintf(out, len, "%ld", v);
+		return;
+	}
+	if (!v) {
+		snprintf(out, len, "NULL");
+		return;
+	}
+	if (!arg_has_input(a)) {
+		snprintf(out, len, "%#lx", (unsigned long)v);
+		return;
+	}
+	blob_load(&b, t, a, i);
+	if (a->kind == A_STRV) {
+		size_t o = (size_t)snprintf(out, len, "[");
+		size_t start = 0;
+
+		for (size_t k = 0; k <= b.n && o + 8 < len; k++)
+			if (k == b.n || b.p[k] == 0) {
+				if (k == b.n && k == start)
+					break;
+				o += (size_t)(start ? snprintf(out + o, len - o, ", ") : 0);
+				o += (size_t)format_str(out + o, len - o, b.p + start, k - start, SHOW);
+				start = k + 1;
+			}
+		snprintf(out + o, len - o, "]");
+	} else {
+		format_str(out, len, b.p, b.n, SHOW);
+	}
+	blob_free(&b);
+}
+
+/* name(arg, arg, ...) of the call a task is stopped at. */
+void report_call(char *buf, size_t len, struct vset *set, struct task *t)
+{
+	long nr = (long)t->regs.orig_rax;
+	const struct sc_desc *d = sc_lookup(nr);
+	size_t o;
+
+	(void)set;
+	if (!d) {
+		snprintf(buf, len, "syscall_%ld(%#lx, %#lx, %#lx, ...)", nr, arg_get(&t->regs, 0),
+			 arg_get(&t->regs, 1), arg_get(&t->regs, 2));
+		return;
+	}
+	o = (size_t)snprintf(buf, len, "%s(", d->name);
+	for (int i = 0; i < d->nargs && o + 4 < len; i++) {
+		char a[256];
+
+		format_arg(a, sizeof(a), t, &d->arg[i], i);
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", a);
+	}
+	if (o + 2 < len)
+		snprintf(buf + o, len - o, ")");
+}
+
+static const char *signame(int s)
+{
+	const char *n = sigabbrev_np(s);
+	static char buf[16];
+
+	snprintf(buf, sizeof(buf), "SIG%s", n ? n : "?");
+	return buf;
+}
+
+/* What one task is doing, in words. */
+static void describe(char *buf, size_t len, struct vset *set, struct task *t)
+{
+	switch (t->state) {
+	case T_ENTRY:
+		report_call(buf, len, set, t);
+		break;
+	case T_EXIT: {
+		size_t o;
+
+		report_call(buf, len, set, t);
+		o = strlen(buf);
+		snprintf(buf + o, len - o, " = %ld", (long)t->regs.rax);
+		break;
+	}
+	case T_FAULT:
+		snprintf(buf, len, "%s at ip %#llx (address %p)", signame(t->si.si_signo), t->regs.rip,
+			 t->si.si_addr);
+		break;
+	case T_RDTSC:
+		snprintf(buf, len, "%s", t->rdtscp ? "rdtscp" : "rdtsc");
+		break;
+	case T_GONE:
+		if (WIFEXITED(t->status))
+			snprintf(buf, len, "exited with status %d", WEXITSTATUS(t->status));
+		else
+			snprintf(buf, len, "killed by %s", signame(WTERMSIG(t->status)));
+		break;
+	default:
+		snprintf(buf, len, "running");
+	}
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 32)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void trace_call(struct vset *set)
+{
+	char buf[1024];
+
+	report_call(buf, sizeof(buf), set, &set->t[0]);
+	fprintf(stderr, "chorus: [%d] %s\n", set->t[0].tid, buf);
+}
+
+void report_divergence(struct vset *set, const char *what, const char *detail)
+{
+	char line[8192], one[2048];
+	size_t o = 0;
+
+	for (int i = 0; i < set->n; i++) {
+		describe(one, sizeof(one), set, &set->t[i]);
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "%svariant %d: %s", i ? " / " : "", i, one);
+		if (o >= sizeof(line))
+			break;
+	}
+	fprintf(stderr, "chorus: %s: %s\nchorus: %s\n", what, line, detail);
+	if (!events)
+		return;
+	fprintf(events, "{\"event\":\"divergence\",\"time\":%.6f,\"detail\":", now());
+	json_str(events, detail);
+	fprintf(events, ",\"variants\":[");
+	for (int i = 0; i < set->n; i++) {
+		describe(one, sizeof(one), set, &set->t[i]);
+		fprintf(events, "%s{\"variant\":%d,\"pid\":%d,\"state\":", i ? "," : "", i, set->t[i].tid);
+		json_str(events, one);
+		fprintf(events, "}");
+	}
+	fprintf(events, "]}\n");
+	fflush(events);
+}
+
+void report_exec_failure(struct vset *set, int err)
+{
+	fprintf(stderr, "chorus: cannot execute %s: %s\n", opt.paths[0], strerror(err));
+	monitor_kill_all(set);
+	set->exit_status = -2;
+	set->phase = PH_DONE;
+}
+
+int events_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -errno;
+	events = fdopen(fd, "w");
+	return events ? 0 : -errno;
+}
+
+void events_start(struct vset *set)
+{
+	if (!events)
+		return;
+	fprintf(events, "{\"event\":\"start\",\"time\":%.6f,\"monitor\":%d,\"argv\":[", now(), getpid());
+	for (int i = 0; opt.argv[i]; i++) {
+		fputs(i ? "," : "", events);
+		json_str(events, opt.argv[i]);
+	}
+	fprintf(events, "],\"variants\":[");
+	for (int i = 0; i < set->n; i++) {
+		fprintf(events, "%s{\"variant\":%d,\"pid\":%d,\"binary\":", i ? "," : "", i, set->t[i].tid);
+		json_str(events, opt.paths[i]);
+		fprintf(events, "}");
+	}
+	fprintf(events, "]}\n");
+	fflush(events);
+}
+
+void events_exit(struct vset *set, int status)
+{
+	if (!events)
+		return;
+	fprintf(events, "{\"event\":\"exit\",\"time\":%.6f,\"status\":%d,\"syscalls\":%llu}\n", now(), status,
+		(unsigned long long)set->syscalls);
+	fclose(events);
+	events = NULL;
+}

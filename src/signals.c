@@ -1,0 +1,207 @@
+/* signals.c - asynchronous signals: kept by the monitor, delivered to every variant at one point. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "chorus.h"
+#include "signals.h"
+
+static struct vset *root;
+static siginfo_t forwarded[65];
+static struct sigaction inherited[65];
+static sigset_t inherited_mask;
+
+/* Signals sent to chorus itself that belong to the program. */
+static const int forward[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
+
+/* Hands a signal chorus got to the leader; the monitor sees it there. */
+static void on_signal(int s, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	forwarded[s] = *si;
+	if (root && root->t[0].state != T_GONE)
+		syscall(SYS_tgkill, root->t[0].tid, root->t[0].tid, s);
+}
+
+void signals_install_monitor(struct vset *set)
+{
+	struct sigaction sa;
+
+	root = set;
+	sigprocmask(SIG_SETMASK, NULL, &inherited_mask);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(forward) / sizeof(forward[0]); i++) {
+		int s = forward[i];
+
+		sigaction(s, NULL, &inherited[s]);
+		if (inherited[s].sa_handler != SIG_IGN)
+			sigaction(s, &sa, NULL);
+	}
+	sigaction(SIGPIPE, NULL, &inherited[SIGPIPE]);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* In a new variant, before exec: the dispositions chorus was given. */
+void signals_child_reset(void)
+{
+	for (size_t i = 0; i < sizeof(forward) / sizeof(forward[0]); i++)
+		sigaction(forward[i], &inherited[forward[i]], NULL);
+	sigaction(SIGPIPE, &inherited[SIGPIPE], NULL);
+	sigprocmask(SIG_SETMASK, &inherited_mask, NULL);
+}
+
+void signal_queue(struct task *t, int s, long magic)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = s;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	si.si_value.sival_ptr = (void *)magic;
+	if (syscall(SYS_rt_tgsigqueueinfo, t->tid, t->tid, s, &si) < 0 && errno != ESRCH)
+		die("cannot queue signal %d to %d: %s", s, t->tid, strerror(errno));
+}
+
+static long magic_of(const siginfo_t *si)
+{
+	if (si->si_code != SI_QUEUE || si->si_pid != getpid())
+		return 0;
+	return (long)si->si_value.sival_ptr;
+}
+
+/* Faults the CPU raised: these happen at one instruction, not "some time". */
+static bool is_fault(int s, const siginfo_t *si)
+{
+	bool sync = s == SIGSEGV || s == SIGBUS || s == SIGILL || s == SIGFPE || s == SIGTRAP || s == SIGSYS;
+
+	return sync && si->si_code > 0;
+}
+
+static bool is_rdtsc(struct task *t)
+{
+	unsigned char insn[3];
+
+	if (mem_read(t->tid, t->regs.rip, insn, 3) < 2 || insn[0] != 0x0f)
+		return false;
+	if (insn[1] == 0x31)
+		t->rdtscp = 0;
+	else if (insn[1] == 0x01 && insn[2] == 0xf9)
+		t->rdtscp = 1;
+	else
+		return false;
+	return true;
+}
+
+static bool default_ignored(int s)
+{
+	return s == SIGCHLD || s == SIGCONT || s == SIGURG || s == SIGWINCH;
+}
+
+static bool default_stops(int s)
+{
+	return s == SIGSTOP || s == SIGTSTP || s == SIGTTIN || s == SIGTTOU;
+}
+
+/*
+ * A signal that would kill the program right away kills every variant
+ * right away; the program's exit status is that signal's.
+ */
+static void fatal(struct vset *set, int s)
+{
+	set->fatal_sig = s;
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_GONE)
+			kill(set->t[i].tid, SIGKILL);
+}
+
+static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
+{
+	uint64_t bit = 1ull << (s - 1);
+
+	if (si->si_pid == getpid() && si->si_code == SI_TKILL)
+		*si = forwarded[s];
+	task_resume(t, 0);
+	if (set->sig.ignored & bit)
+		return;
+	if (!(set->sig.handled & bit) && default_ignored(s))
+		return;
+	if (!(set->sig.handled & bit) && !default_stops(s)) {
+		fatal(set, s);
+		return;
+	}
+	if (!set->pend[s].set) {
+		set->pend[s].set = true;
+		set->pend[s].si = *si;
+	}
+	vset_interrupt_leader(set, s);
+}
+
+/* A signal-delivery stop of one variant. */
+void signal_stop(struct vset *set, struct task *t, int sig)
+{
+	siginfo_t si;
+	long magic;
+
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0) {
+		task_resume(t, sig);
+		return;
+	}
+	magic = magic_of(&si);
+	if (magic == MAGIC_DELIVER) {
+		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &set->delivering[sig]);
+		task_resume(t, sig);
+	} else if (magic == MAGIC_INTERRUPT) {
+		task_resume(t, 0);
+	} else if (t->expect_sig == sig) {
+		t->expect_sig = 0;
+		task_resume(t, sig);
+	} else if (is_fault(sig, &si) || (sig == SIGSEGV && si.si_code == SI_KERNEL)) {
+		regs_get(t);
+		t->si = si;
+		t->state = sig == SIGSEGV && si.si_code == SI_KERNEL && is_rdtsc(t) ? T_RDTSC : T_FAULT;
+		vset_event(set, t);
+	} else {
+		async_signal(set, t, sig, &si);
+	}
+}
+
+/* After execve: handlers are gone, ignored signals stay ignored. */
+void signals_after_exec(struct vset *set)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	set->sig.handled = set->sig.restart = set->sig.ignored = 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", set->t[0].tid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigIgn: %lx", &set->sig.ignored) == 1)
+			break;
+	fclose(f);
+}
+
+void sys_sigaction_record(struct vset *set, int s, uint64_t handler, uint64_t flags)
+{
+	uint64_t bit = 1ull << (s - 1);
+
+	set->sig.handled &= ~bit;
+	set->sig.ignored &= ~bit;
+	set->sig.restart &= ~bit;
+	if (handler == (uint64_t)(uintptr_t)SIG_IGN)
+		set->sig.ignored |= bit;
+	else if (handler != (uint64_t)(uintptr_t)SIG_DFL)
+		set->sig.handled |= bit;
+	if (flags & SA_RESTART)
+		set->sig.restart |= bit;
+}

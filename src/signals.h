@@ -1,0 +1,19 @@
+/* signals.h - signals the monitor keeps, queues and delivers in step. */
+#ifndef SIGNALS_H
+#define SIGNALS_H
+
+#include "chorus.h"
+
+/* si_value of a signal the monitor queued itself. */
+#define MAGIC_DELIVER 0xc40c0501L   /* deliver it, with the recorded siginfo */
+#define MAGIC_INTERRUPT 0xc40c0502L /* it only interrupts a blocking call */
+
+void signal_queue(struct task *t, int s, long magic);
+void signal_stop(struct vset *set, struct task *t, int sig);
+void signals_after_exec(struct vset *set);
+void signals_install_monitor(struct vset *set);
+void signals_child_reset(void);
+void vset_interrupt_leader(struct vset *set, int s);
+void sys_sigaction_record(struct vset *set, int s, uint64_t handler, uint64_t flags);
+
+#endif

@@ -1,0 +1,196 @@
+/* sys/fs.c - irregular file and descriptor calls: open, close, dup, fcntl, ioctl. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <termios.h>
+
+#include "../blob.h"
+
+/* Path argument of a call: index, or -1. */
+static int path_arg(long nr)
+{
+	switch (nr) {
+	case __NR_open: case __NR_creat: case __NR_stat: case __NR_lstat: case __NR_readlink:
+		return 0;
+	case __NR_openat: case __NR_newfstatat: case __NR_statx: case __NR_readlinkat:
+		return 1;
+	}
+	return -1;
+}
+
+/* A path under /proc/self makes the call each variant's own. */
+static bool private_path(struct vset *set, struct call *c)
+{
+	int i = path_arg(c->nr);
+	struct blob b;
+	bool priv;
+
+	if (i < 0)
+		return false;
+	blob_load(&b, &set->t[0], &c->arg[i], i);
+	b.p = realloc(b.p, b.n + 1);
+	if (!b.p)
+		die("out of memory");
+	b.p[b.n] = 0;
+	priv = !b.fault && path_private((const char *)b.p);
+	blob_free(&b);
+	return priv;
+}
+
+void sys_path_pre(struct vset *set, struct call *c)
+{
+	if (private_path(set, c)) {
+		c->policy = RUN_OWN;
+		c->per_variant = true;
+	}
+}
+
+static void open_post(struct vset *set, struct call *c)
+{
+	long fd = (long)set->t[0].regs.rax;
+
+	if (c->policy == RUN_FD)
+		fd = c->ret;
+	fd_set_private(&set->fds, fd, c->per_variant && fd >= 0);
+}
+
+void sys_open_pre(struct vset *set, struct call *c)
+{
+	if (private_path(set, c)) {
+		c->policy = RUN_ALLR;
+		c->per_variant = true;
+	}
+}
+
+void sys_open_post(struct vset *set, struct call *c)
+{
+	open_post(set, c);
+}
+
+void sys_fd_close_post(struct vset *set, struct call *c)
+{
+	long a0 = arg_get(&set->t[0].regs, 0), a1 = arg_get(&set->t[0].regs, 1);
+
+	if ((long)set->t[0].regs.rax < 0)
+		return;
+	if (c->nr == __NR_close) {
+		fd_set_private(&set->fds, a0, false);
+		return;
+	}
+	if (arg_get(&set->t[0].regs, 2) & CLOSE_RANGE_CLOEXEC)
+		return;
+	for (long fd = a0; fd <= a1 && fd < FD_TRACK; fd++)
+		fd_set_private(&set->fds, fd, false);
+}
+
+/* dup, dup2, dup3, F_DUPFD: the copy is private when the original is. */
+void sys_dup_post(struct vset *set, struct call *c)
+{
+	long newfd = (long)set->t[0].regs.rax;
+
+	(void)c;
+	if (newfd >= 0)
+		fd_set_private(&set->fds, newfd, fd_private(&set->fds, arg_get(&set->t[0].regs, 0)));
+}
+
+struct cmd_rule {
+	long cmd;
+	enum policy policy;
+	struct arg_desc arg; /* what the third argument is */
+};
+
+#define RULE_V(cmd, pol) { cmd, RUN_##pol, { A_VAL, 0, 0 } }
+#define RULE_NONE(cmd, pol) { cmd, RUN_##pol, { A_NONE, 0, 0 } }
+#define RULE_IN(cmd, pol, n) { cmd, RUN_##pol, { A_INS, 0, n } }
+#define RULE_OUT(cmd, pol, n) { cmd, RUN_##pol, { A_OUTS, 0, n } }
+#define RULE_IO(cmd, pol, n) { cmd, RUN_##pol, { A_IOS, 0, n } }
+
+/* fcntl commands: the table of what each one's argument is. */
+static const struct cmd_rule fcntl_rules[] = {
+	RULE_V(F_DUPFD, ALLR), RULE_V(F_DUPFD_CLOEXEC, ALLR),
+	RULE_NONE(F_GETFD, ALLR), RULE_V(F_SETFD, ALLR),
+	RULE_NONE(F_GETFL, ONCE), RULE_V(F_SETFL, ONCE),
+	RULE_IO(F_GETLK, ONCE, sizeof(struct flock)), RULE_IN(F_SETLK, ONCE, sizeof(struct flock)),
+	RULE_IN(F_SETLKW, ONCE, sizeof(struct flock)),
+	RULE_IO(F_OFD_GETLK, ONCE, sizeof(struct flock)), RULE_IN(F_OFD_SETLK, ONCE, sizeof(struct flock)),
+	RULE_IN(F_OFD_SETLKW, ONCE, sizeof(struct flock)),
+	RULE_NONE(F_GETOWN, ONCE), RULE_V(F_SETOWN, ONCE), RULE_NONE(F_GETSIG, ONCE), RULE_V(F_SETSIG, ONCE),
+	RULE_NONE(F_GETPIPE_SZ, ONCE), RULE_V(F_SETPIPE_SZ, ONCE),
+	RULE_V(F_ADD_SEALS, ONCE), RULE_NONE(F_GET_SEALS, ONCE),
+	RULE_NONE(F_GETLEASE, ONCE), RULE_V(F_SETLEASE, ONCE), RULE_V(F_NOTIFY, ONCE),
+};
+
+/* ioctl requests chorus knows, and what their argument points to. */
+static const struct cmd_rule ioctl_rules[] = {
+	RULE_OUT(TCGETS, ONCE, 36), /* the kernel's struct termios */
+	RULE_IN(TCSETS, ONCE, 36), RULE_IN(TCSETSW, ONCE, 36), RULE_IN(TCSETSF, ONCE, 36),
+	RULE_OUT(TIOCGWINSZ, ONCE, sizeof(struct winsize)), RULE_IN(TIOCSWINSZ, ONCE, sizeof(struct winsize)),
+	RULE_OUT(TIOCGPGRP, ONCE, sizeof(pid_t)), RULE_IN(TIOCSPGRP, ONCE, sizeof(pid_t)),
+	RULE_OUT(TIOCGSID, ONCE, sizeof(pid_t)),
+	RULE_OUT(FIONREAD, ONCE, sizeof(int)), RULE_IN(FIONBIO, ONCE, sizeof(int)),
+	RULE_IN(FIOASYNC, ONCE, sizeof(int)),
+	RULE_NONE(FIOCLEX, ALLR), RULE_NONE(FIONCLEX, ALLR),
+	RULE_V(TCFLSH, ONCE), RULE_V(TCXONC, ONCE), RULE_V(TCSBRK, ONCE),
+	RULE_V(FICLONE, ONCE), RULE_IN(FICLONERANGE, ONCE, sizeof(struct file_clone_range)),
+	RULE_OUT(FS_IOC_GETFLAGS, ONCE, sizeof(int)),
+};
+
+/* Applies the rule for cmd (argument 1), or refuses what no rule covers. */
+static void apply_rule(struct vset *set, struct call *c, const struct cmd_rule *r, size_t n, int err)
+{
+	long cmd = arg_get(&set->t[0].regs, 1);
+
+	for (size_t i = 0; i < n; i++)
+		if (r[i].cmd == cmd) {
+			if (!c->per_variant)
+				c->policy = r[i].policy;
+			c->arg[2] = r[i].arg;
+			return;
+		}
+	warn_once_syscall(c->nr * 65536 + (cmd & 0xffff), "request is not supported: it fails");
+	c->policy = RUN_DENY;
+	c->ret = -err;
+}
+
+void sys_fcntl_pre(struct vset *set, struct call *c)
+{
+	apply_rule(set, c, fcntl_rules, sizeof(fcntl_rules) / sizeof(fcntl_rules[0]), EINVAL);
+}
+
+void sys_fcntl_post(struct vset *set, struct call *c)
+{
+	long cmd = arg_get(&set->t[0].regs, 1);
+
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
+		sys_dup_post(set, c);
+}
+
+void sys_ioctl_pre(struct vset *set, struct call *c)
+{
+	apply_rule(set, c, ioctl_rules, sizeof(ioctl_rules) / sizeof(ioctl_rules[0]), ENOTTY);
+}
+
+/* pipe, socketpair: each variant made its own pair; the numbers must agree. */
+void sys_pair_post(struct vset *set, struct call *c)
+{
+	int i = c->nr == __NR_socketpair ? 3 : 0, lead[2], other[2];
+
+	if ((long)set->t[0].regs.rax < 0)
+		return;
+	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, i), lead, sizeof(lead)) != sizeof(lead))
+		return;
+	for (int v = 1; v < set->n; v++) {
+		if (mem_read(set->t[v].tid, (uint64_t)arg_get(&set->t[v].regs, i), other, sizeof(other)) !=
+			    sizeof(other) ||
+		    other[0] != lead[0] || other[1] != lead[1]) {
+			vset_diverge(set, "%s gave other descriptors in variant %d", c->d->name, v);
+			return;
+		}
+	}
+	for (int k = 0; k < 2; k++)
+		fd_set_private(&set->fds, lead[k], false);
+}

@@ -1,0 +1,147 @@
+/* sys/mm.c - where mappings go: every variant's own address, the leader's alignment. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include "../chorus.h"
+
+/*
+ * Programs act on the alignment of what mmap returns: an allocator that
+ * carves 16 KiB pools out of a 1 MiB arena gets one pool fewer when the
+ * arena is not 16 KiB aligned, and so asks for its next arena sooner; glibc
+ * trims its thread heaps to 64 MiB boundaries. With plain ASLR the variants
+ * would make different syscalls for that alone. So the monitor places each
+ * other variant's mapping at the leader's address plus a per-variant shift,
+ * a non-zero multiple of 64 MiB: the addresses differ, their alignment up
+ * to 64 MiB does not.
+ */
+#define ALIGN (1LL << 26)
+#define MAX_TRIES 64
+
+void sys_mmap_pre(struct vset *set, struct call *c)
+{
+	long flags = arg_get(&set->t[0].regs, 3);
+
+	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		c->policy = RUN_PLACE;
+}
+
+/*
+ * Where mmap grows down from: the lowest mapping above the program and its
+ * heap (x86_64's default layout puts them below 0x7000_0000_0000, the mmap
+ * area, the vDSO and the stack above).
+ */
+#define MMAP_AREA 0x700000000000UL
+#define TOP 0x7ffffffff000L
+
+static uint64_t mmap_floor(pid_t pid)
+{
+	char path[64], line[512];
+	unsigned long lo, hi, best = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo >= MMAP_AREA && (!best || lo < best))
+			best = lo;
+	fclose(f);
+	return best;
+}
+
+static bool shift_taken(struct vset *set, int k, int64_t s)
+{
+	if (s == 0)
+		return true;
+	for (int i = 1; i < k; i++)
+		if (set->t[i].shift == s)
+			return true;
+	return false;
+}
+
+/* A variant's shift: its own mmap area's distance from the leader's, in whole 64 MiB steps. */
+static void choose_shift(struct vset *set, int k)
+{
+	struct task *t = &set->t[k];
+	int64_t d = (int64_t)mmap_floor(t->tid) - (int64_t)mmap_floor(set->t[0].tid);
+	int64_t s = d >= 0 ? d / ALIGN * ALIGN : -((-d + ALIGN - 1) / ALIGN) * ALIGN;
+
+	while (shift_taken(set, k, s))
+		s -= ALIGN;
+	t->shift = s;
+	t->placed = true;
+}
+
+static void place_at(struct task *t, long lead_addr)
+{
+	long len = arg_get(&t->saved, 1);
+
+	while (lead_addr + t->shift + len > TOP) /* keep it inside the address space */
+		t->shift -= ALIGN;
+	t->regs = t->saved;
+	arg_set(&t->regs, 0, lead_addr + t->shift);
+	arg_set(&t->regs, 3, arg_get(&t->regs, 3) | MAP_FIXED_NOREPLACE);
+}
+
+/* The leader has its mapping: each other variant asks for the congruent address. */
+void place_begin(struct vset *set)
+{
+	for (int k = 1; k < set->n; k++) {
+		struct task *t = &set->t[k];
+
+		if (!t->placed)
+			choose_shift(set, k);
+		t->saved = t->regs;
+		t->substituted = true;
+		t->tries = 0;
+		place_at(t, set->call.ret);
+		if (regs_set(t) < 0 && errno != ESRCH)
+			die("cannot set registers of %d", t->tid);
+		task_resume_syscall(t);
+	}
+	set->phase = PH_FOLLOW;
+}
+
+/* The address was taken in this variant: make the call again 64 MiB lower. */
+static void place_retry(struct vset *set, struct task *t)
+{
+	t->shift -= ALIGN;
+	while (shift_taken(set, t->idx, t->shift))
+		t->shift -= ALIGN;
+	place_at(t, set->call.ret);
+	t->regs.rip -= 2;
+	t->regs.rax = t->regs.orig_rax;
+	if (regs_set(t) < 0 && errno != ESRCH)
+		die("cannot set registers of %d", t->tid);
+	task_resume(t, 0);
+}
+
+/* True once every other variant has its mapping; false while some still try. */
+bool place_done(struct vset *set)
+{
+	bool done = true;
+
+	for (int k = 1; k < set->n; k++) {
+		struct task *t = &set->t[k];
+		long want = set->call.ret + t->shift, got = (long)t->regs.rax;
+
+		if (t->state == T_ENTRY) {
+			task_resume_syscall(t); /* a retry arrived at its entry */
+			done = false;
+		} else if (t->state != T_EXIT) {
+			vset_diverge(set, "variant %d ended while mapping memory", k);
+			return false;
+		} else if ((got == -EEXIST || got == -ENOMEM) && ++t->tries < MAX_TRIES) {
+			place_retry(set, t);
+			done = false;
+		} else if (got != want) {
+			vset_diverge(set, "mmap gave %#lx in variant 0 and %ld in variant %d", set->call.ret, got, k);
+			return false;
+		}
+	}
+	return done;
+}

@@ -1,0 +1,106 @@
+/* sys/proc.c - process identity, kill, prctl, arch_prctl, prlimit. */
+#define _GNU_SOURCE
+#include <asm/prctl.h>
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "../chorus.h"
+
+/* Every variant sees the leader's pid as its own (and as its tid). */
+void sys_getpid(struct vset *set, struct call *c)
+{
+	c->ret = set->vpid;
+}
+
+void sys_getppid(struct vset *set, struct call *c)
+{
+	c->ret = set->vppid;
+}
+
+/* set_tid_address returns the caller's tid: the leader's, in every variant. */
+void sys_tid_post(struct vset *set, struct call *c)
+{
+	(void)c;
+	for (int i = 0; i < set->n; i++) {
+		set->t[i].regs.rax = (unsigned long)set->vpid;
+		regs_set(&set->t[i]);
+	}
+}
+
+/*
+ * A signal a variant sends to itself (raise, abort) is sent by each variant
+ * to itself, and delivered at once, at the same point in all of them.
+ * Signals to other processes are sent once, by the leader.
+ */
+void sys_kill_pre(struct vset *set, struct call *c)
+{
+	int sig_arg = c->nr == __NR_tgkill ? 2 : 1;
+	long sig = arg_get(&set->t[0].regs, sig_arg);
+
+	for (int i = 0; i < sig_arg; i++)
+		if (arg_get(&set->t[0].regs, i) != set->vpid)
+			return;
+	c->policy = RUN_ALLR;
+	for (int i = 0; i < sig_arg; i++)
+		c->own_pid |= (uint8_t)(1u << i);
+	for (int v = 0; v < set->n; v++)
+		set->t[v].expect_sig = (int)sig;
+}
+
+/* prctl options, with what each is allowed to do. */
+void sys_prctl_pre(struct vset *set, struct call *c)
+{
+	long op = arg_get(&set->t[0].regs, 0);
+
+	switch (op) {
+	case PR_SET_NAME:
+		c->arg[1] = (struct arg_desc){ A_STR, 0, 0 };
+		break;
+	case PR_GET_NAME: case PR_GET_PDEATHSIG:
+		c->arg[1] = (struct arg_desc){ A_PTR, 0, 0 };
+		break;
+	case PR_SET_PDEATHSIG: case PR_GET_DUMPABLE: case PR_SET_DUMPABLE: case PR_GET_KEEPCAPS:
+	case PR_SET_KEEPCAPS: case PR_CAPBSET_READ: case PR_GET_NO_NEW_PRIVS: case PR_SET_NO_NEW_PRIVS:
+	case PR_GET_TIMERSLACK: case PR_SET_TIMERSLACK: case PR_GET_THP_DISABLE: case PR_SET_THP_DISABLE:
+	case PR_GET_CHILD_SUBREAPER: case PR_SET_CHILD_SUBREAPER: case PR_GET_SECCOMP: case PR_GET_TSC:
+	case PR_CAP_AMBIENT:
+		break;
+	case PR_SET_VMA:
+		c->arg[2] = (struct arg_desc){ A_PTR, 0, 0 };
+		c->arg[4] = (struct arg_desc){ A_PTR, 0, 0 };
+		c->policy = RUN_ALL;
+		break;
+	default:
+		/* PR_SET_SECCOMP, PR_SET_TSC, PR_SET_MM ... would weaken the monitor */
+		warn_once_syscall(__NR_prctl * 65536 + op, "option is not supported: it fails with EINVAL");
+		c->policy = RUN_DENY;
+		c->ret = -EINVAL;
+	}
+}
+
+void sys_arch_prctl_pre(struct vset *set, struct call *c)
+{
+	long op = arg_get(&set->t[0].regs, 0);
+
+	switch (op) {
+	case ARCH_SET_FS: case ARCH_GET_FS: case ARCH_SET_GS: case ARCH_GET_GS: case ARCH_GET_CPUID:
+	case 0x3001: /* ARCH_CET_STATUS, asked by libc at start */
+		break;
+	default:
+		warn_once_syscall(__NR_arch_prctl * 65536 + op, "option is not supported: it fails with EINVAL");
+		c->policy = RUN_DENY;
+		c->ret = -EINVAL;
+	}
+}
+
+/* prlimit64 on the program itself runs in each variant; on others, once. */
+void sys_prlimit_pre(struct vset *set, struct call *c)
+{
+	long pid = arg_get(&set->t[0].regs, 0);
+
+	if (pid == set->vpid)
+		c->own_pid |= 1;
+	else if (pid != 0)
+		c->policy = RUN_ONCE;
+}

@@ -1,0 +1,587 @@
+/* vset.c - a variant set: its tasks meet at every syscall and go on together. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#include "chorus.h"
+#include "signals.h"
+
+/* Restart codes a syscall returns when a signal interrupted it. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+struct task *vset_find(struct vset *set, pid_t tid)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].tid == tid)
+			return &set->t[i];
+	return NULL;
+}
+
+void task_resume(struct task *t, int sig)
+{
+	if (ptrace(PTRACE_CONT, t->tid, 0, sig) < 0 && errno != ESRCH)
+		die("cannot resume %d: %s", t->tid, strerror(errno));
+	t->state = T_RUNNING;
+}
+
+void task_resume_syscall(struct task *t)
+{
+	if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0 && errno != ESRCH)
+		die("cannot resume %d: %s", t->tid, strerror(errno));
+	t->state = T_INCALL;
+}
+
+static bool parked(const struct task *t)
+{
+	return t->state != T_RUNNING && t->state != T_INCALL && t->state != T_SIGWAIT;
+}
+
+static bool any_in(const struct vset *set, enum tstate s)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state == s)
+			return true;
+	return false;
+}
+
+static bool all_in(const struct vset *set, enum tstate s)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != s)
+			return false;
+	return true;
+}
+
+static void resume_all(struct vset *set)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_GONE)
+			task_resume(&set->t[i], 0);
+	set->phase = PH_RUN;
+}
+
+static void skip_all(struct vset *set, long ret)
+{
+	for (int i = 0; i < set->n; i++)
+		task_skip(&set->t[i], ret);
+	resume_all(set);
+}
+
+/* Puts back the registers a substitute call or a rewritten argument changed. */
+void restore_args(struct task *t)
+{
+	long ret = (long)t->regs.rax;
+
+	if (!t->substituted)
+		return;
+	t->regs = t->saved;
+	t->regs.rax = (unsigned long)ret;
+	t->substituted = false;
+	if (regs_set(t) < 0 && errno != ESRCH)
+		die("cannot restore registers of %d", t->tid);
+}
+
+void vset_diverge(struct vset *set, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	report_divergence(set, "divergence", detail);
+	monitor_kill_all(set);
+	set->exit_status = -1;
+	set->phase = PH_DONE;
+}
+
+/* Every variant is gone: the program ended, the same way in each or not. */
+static void ended(struct vset *set)
+{
+	for (int i = 1; i < set->n; i++)
+		if (set->t[i].status != set->t[0].status) {
+			vset_diverge(set, "the variants ended differently");
+			return;
+		}
+	set->exit_status = set->t[0].status;
+	set->phase = PH_DONE;
+}
+
+static void faulted(struct vset *set)
+{
+	for (int i = 0; i < set->n; i++) {
+		struct task *t = &set->t[i];
+
+		if (t->state != T_FAULT || t->si.si_signo != set->t[0].si.si_signo) {
+			vset_diverge(set, "a fault in some variants only");
+			return;
+		}
+	}
+	/* The same fault everywhere is the program's own: let it take it. */
+	for (int i = 0; i < set->n; i++)
+		task_resume(&set->t[i], set->t[i].si.si_signo);
+	set->phase = PH_RUN;
+}
+
+/* rdtsc/rdtscp trapped in every variant: one reading for all. */
+static void timestamp(struct vset *set)
+{
+	unsigned aux = 0;
+	uint64_t tsc = set->t[0].rdtscp ? __rdtscp(&aux) : __rdtsc();
+
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_RDTSC || set->t[i].rdtscp != set->t[0].rdtscp) {
+			vset_diverge(set, "a time-stamp read in some variants only");
+			return;
+		}
+	for (int i = 0; i < set->n; i++) {
+		struct task *t = &set->t[i];
+
+		t->regs.rax = tsc & 0xffffffffu;
+		t->regs.rdx = tsc >> 32;
+		if (t->rdtscp)
+			t->regs.rcx = aux;
+		t->regs.rip += t->rdtscp ? 3 : 2;
+		if (regs_set(t) < 0 && errno != ESRCH)
+			die("cannot set registers of %d", t->tid);
+		task_resume(t, 0);
+	}
+	set->phase = PH_RUN;
+}
+
+/* Would this restart code become EINTR once signal s is delivered? */
+static bool gives_eintr(const struct vset *set, int s, long code)
+{
+	uint64_t bit = 1ull << (s - 1);
+
+	if (!(set->sig.handled & bit) || code == ERESTARTNOINTR)
+		return false;
+	if (code == ERESTARTSYS)
+		return !(set->sig.restart & bit);
+	return true;
+}
+
+/*
+ * Delivers a pending asynchronous signal at a point where every variant is
+ * at the same syscall entry: the call is not run now, each variant is sent
+ * the signal, and it runs its handler (or dies) at the same place. After the
+ * handler the call is made again, or returns EINTR as the kernel would.
+ */
+static void deliver_pending(struct vset *set, int s)
+{
+	bool eintr = set->interrupted && gives_eintr(set, s, set->interrupted);
+
+	set->delivering[s] = set->pend[s].si;
+	set->pend[s].set = false;
+	set->interrupted = 0;
+	for (int i = 0; i < set->n; i++) {
+		struct task *t = &set->t[i];
+
+		if (eintr)
+			task_skip(t, -EINTR);
+		else
+			task_rewind(t);
+		signal_queue(t, s, MAGIC_DELIVER);
+		task_resume(t, 0);
+	}
+	set->phase = PH_RUN;
+}
+
+static int first_pending(const struct vset *set)
+{
+	for (int s = 1; s <= 64; s++)
+		if (set->pend[s].set)
+			return s;
+	return 0;
+}
+
+static void load_call(struct vset *set, long nr)
+{
+	struct call *c = &set->call;
+
+	memset(c, 0, sizeof(*c));
+	c->nr = nr;
+	c->d = sc_lookup(nr);
+	if (!c->d)
+		return;
+	c->policy = c->d->policy;
+	c->nargs = c->d->nargs;
+	memcpy(c->arg, c->d->arg, sizeof(c->arg));
+}
+
+/* A call on a descriptor whose data is each variant's own runs in each. */
+static void private_fd_rule(struct vset *set, struct call *c)
+{
+	if (c->nargs == 0 || c->arg[0].kind != A_FD || !fd_private(&set->fds, arg_get(&set->t[0].regs, 0)))
+		return;
+	if (c->policy == RUN_ONCE) {
+		c->policy = RUN_OWN;
+		c->per_variant = true;
+	} else if (c->policy == RUN_FD) {
+		c->policy = RUN_ALLR;
+		c->per_variant = true;
+	}
+}
+
+/* Sets the arguments named in c->own_pid to each variant's real pid. */
+static void apply_own_pid(struct vset *set)
+{
+	for (int v = 0; v < set->n && set->call.own_pid; v++) {
+		struct task *t = &set->t[v];
+
+		t->saved = t->regs;
+		t->substituted = true;
+		for (int i = 0; i < 6; i++)
+			if (set->call.own_pid & (1u << i))
+				arg_set(&t->regs, i, t->tid);
+		if (regs_set(t) < 0 && errno != ESRCH)
+			die("cannot set registers of %d", t->tid);
+	}
+}
+
+static void run_policy(struct vset *set)
+{
+	struct call *c = &set->call;
+
+	switch (c->policy) {
+	case RUN_ALL: case RUN_OWN: case RUN_SIGRET: case RUN_EXIT:
+		resume_all(set);
+		break;
+	case RUN_ALLR: case RUN_EXEC:
+		for (int i = 0; i < set->n; i++)
+			task_resume_syscall(&set->t[i]);
+		set->phase = PH_ALL;
+		break;
+	case RUN_ONCE: case RUN_FD: case RUN_PLACE:
+		task_resume_syscall(&set->t[0]);
+		set->phase = PH_LEADER;
+		break;
+	case RUN_EMU: case RUN_DENY:
+		skip_all(set, c->ret);
+		break;
+	case RUN_NONE:
+		die("no policy for %ld", c->nr);
+	}
+}
+
+static void begin_call(struct vset *set, long nr)
+{
+	struct call *c = &set->call;
+	char why[256];
+	int v;
+
+	load_call(set, nr);
+	set->syscalls++;
+	if (!c->d) {
+		if (!set->launching) /* not the program's: a launcher's, before exec */
+			warn_once_syscall(nr, "is not supported: it returns ENOSYS");
+		skip_all(set, -ENOSYS);
+		return;
+	}
+	if (c->policy == RUN_DENY) {
+		skip_all(set, -c->d->err);
+		return;
+	}
+	if (c->policy == RUN_EXEC && set->launching)
+		c->arg[0].kind = A_PTR; /* each variant starts its own binary */
+	private_fd_rule(set, c);
+	if (c->d->pre)
+		c->d->pre(set, c);
+	if (set->phase == PH_DONE)
+		return;
+	v = compare_call(set, why, sizeof(why));
+	if (v) {
+		vset_diverge(set, "%s", why);
+		return;
+	}
+	if (opt.trace)
+		trace_call(set);
+	apply_own_pid(set);
+	run_policy(set);
+}
+
+/* Every variant is stopped at something: what was it? */
+static void rendezvous(struct vset *set)
+{
+	long nr = (long)set->t[0].regs.orig_rax;
+	int s;
+
+	if (all_in(set, T_GONE)) {
+		ended(set);
+		return;
+	}
+	if (any_in(set, T_GONE)) {
+		vset_diverge(set, "a variant ended while the others went on");
+		return;
+	}
+	if (any_in(set, T_FAULT)) {
+		faulted(set);
+		return;
+	}
+	if (any_in(set, T_RDTSC)) {
+		timestamp(set);
+		return;
+	}
+	for (int i = 1; i < set->n; i++)
+		if ((long)set->t[i].regs.orig_rax != nr) {
+			vset_diverge(set, "the variants made different syscalls");
+			return;
+		}
+	s = first_pending(set);
+	if (s) {
+		deliver_pending(set, s);
+		return;
+	}
+	begin_call(set, nr);
+}
+
+static void run_post(struct vset *set)
+{
+	if (set->call.d && set->call.d->post)
+		set->call.d->post(set, &set->call);
+}
+
+static bool is_restart(long r)
+{
+	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND ||
+	       r == -ERESTART_RESTARTBLOCK;
+}
+
+/*
+ * The leader's call was interrupted by a signal. Every variant is set to
+ * make the call again; the signal is delivered to all of them at that
+ * point, and gives_eintr() then decides between EINTR and a restart.
+ * (A restarted sleep starts again from its full length.)
+ */
+static void restart_call(struct vset *set, long code)
+{
+	struct task *lead = &set->t[0];
+
+	set->interrupted = -code;
+	lead->regs.rax = lead->regs.orig_rax;
+	lead->regs.rip -= 2;
+	if (regs_set(lead) < 0 && errno != ESRCH)
+		die("cannot set registers of %d", lead->tid);
+	for (int i = 1; i < set->n; i++)
+		task_rewind(&set->t[i]);
+	resume_all(set);
+}
+
+static void finish_once(struct vset *set)
+{
+	struct task *lead = &set->t[0];
+	long ret = set->call.ret;
+
+	for (int i = 1; i < set->n; i++) {
+		if (replicate_outputs(set, lead, &set->t[i], ret) < 0) {
+			vset_diverge(set, "variant %d cannot take the result of %s", i, set->call.d->name);
+			return;
+		}
+		task_skip(&set->t[i], ret);
+	}
+	run_post(set);
+	resume_all(set);
+}
+
+/* Which argument of an open-like call holds its flags. */
+static int flags_arg(long nr)
+{
+	return nr == __NR_openat ? 2 : 1;
+}
+
+/* The leader made a new descriptor: each other variant makes its twin. */
+static void mirror_begin(struct vset *set)
+{
+	struct call *c = &set->call;
+	int fd = (int)c->ret, kind = MIRROR_PLACEHOLDER;
+	bool opens = c->nr == __NR_open || c->nr == __NR_openat || c->nr == __NR_creat;
+	bool cloexec = fd_cloexec(set->t[0].tid, fd);
+
+	if (opens)
+		kind = fd_mirror_kind(set->t[0].tid, fd);
+	c->newfd_kind = kind;
+	for (int i = 1; i < set->n; i++) {
+		struct task *t = &set->t[i];
+
+		t->saved = t->regs;
+		t->substituted = true;
+		if (kind == MIRROR_REOPEN && c->nr == __NR_creat) {
+			t->regs.orig_rax = __NR_open;
+			t->regs.rsi = O_WRONLY | (cloexec ? O_CLOEXEC : 0);
+		} else if (kind == MIRROR_REOPEN) {
+			int a = flags_arg(c->nr);
+
+			arg_set(&t->regs, a, arg_get(&t->regs, a) & ~(long)(O_CREAT | O_EXCL | O_TRUNC));
+		} else {
+			t->regs.orig_rax = __NR_eventfd2;
+			t->regs.rdi = 0;
+			t->regs.rsi = cloexec ? EFD_CLOEXEC : 0;
+		}
+		if (regs_set(t) < 0 && errno != ESRCH)
+			die("cannot set registers of %d", t->tid);
+		task_resume_syscall(t);
+	}
+	set->phase = PH_FOLLOW;
+}
+
+static void follow_done(struct vset *set)
+{
+	struct call *c = &set->call;
+	struct task *lead = &set->t[0];
+
+	if (c->policy == RUN_PLACE) {
+		if (place_done(set)) {
+			for (int i = 1; i < set->n; i++)
+				restore_args(&set->t[i]);
+			resume_all(set);
+		}
+		return;
+	}
+	for (int i = 1; i < set->n; i++) {
+		struct task *t = &set->t[i];
+		long got = (long)t->regs.rax;
+
+		if (t->state != T_EXIT) {
+			vset_diverge(set, "variant %d ended while mirroring a descriptor", i);
+			return;
+		}
+		if (got != c->ret) {
+			vset_diverge(set, "variant %d could not mirror descriptor %ld (got %ld)", i, c->ret, got);
+			return;
+		}
+		if (c->newfd_kind == MIRROR_REOPEN && !fd_same_file(lead->tid, t->tid, (int)got)) {
+			vset_diverge(set, "descriptor %ld names another file in variant %d", got, i);
+			return;
+		}
+		restore_args(t);
+		if (replicate_outputs(set, lead, t, c->ret) < 0) {
+			vset_diverge(set, "variant %d cannot take the result of %s", i, c->d->name);
+			return;
+		}
+	}
+	run_post(set);
+	resume_all(set);
+}
+
+static void leader_done(struct vset *set)
+{
+	struct task *lead = &set->t[0];
+	long ret;
+
+	if (lead->state != T_EXIT) {
+		vset_diverge(set, "variant 0 stopped inside %s", set->call.d->name);
+		return;
+	}
+	ret = (long)lead->regs.rax;
+	if (is_restart(ret)) {
+		restart_call(set, ret);
+		return;
+	}
+	set->call.ret = ret;
+	if (set->call.policy == RUN_FD && ret >= 0)
+		mirror_begin(set);
+	else if (set->call.policy == RUN_PLACE && (unsigned long)ret < -4096UL)
+		place_begin(set);
+	else
+		finish_once(set);
+}
+
+static void exec_done(struct vset *set)
+{
+	long ret = (long)set->t[0].regs.rax;
+
+	if (ret < 0 && set->launching) {
+		report_exec_failure(set, (int)-ret);
+		return;
+	}
+	for (int i = 0; i < set->n; i++)
+		if (ret == 0 && !set->exec_seen[i]) {
+			vset_diverge(set, "execve succeeded in some variants only");
+			return;
+		}
+	if (ret == 0) {
+		if (set->launching)
+			events_start(set);
+		set->launching = false;
+		for (int i = 0; i < set->n; i++)
+			set->t[i].placed = false;
+		signals_after_exec(set);
+		fd_exec_sync(set);
+	}
+	resume_all(set);
+}
+
+static void all_done(struct vset *set)
+{
+	struct call *c = &set->call;
+
+	if (any_in(set, T_GONE) || any_in(set, T_FAULT)) {
+		rendezvous(set);
+		return;
+	}
+	for (int i = 0; i < set->n; i++)
+		if (is_restart((long)set->t[i].regs.rax)) {
+			for (int j = 0; j < set->n; j++)
+				restore_args(&set->t[j]);
+			restart_call(set, (long)set->t[i].regs.rax);
+			return;
+		}
+	if (c->policy == RUN_EXEC) {
+		for (int i = 1; i < set->n; i++)
+			if (set->t[i].regs.rax != set->t[0].regs.rax) {
+				vset_diverge(set, "execve gave different results");
+				return;
+			}
+		exec_done(set);
+		return;
+	}
+	run_post(set);
+	if (set->phase == PH_DONE)
+		return;
+	for (int i = 0; i < set->n; i++) {
+		if (c->policy == RUN_ALLR && set->t[i].regs.rax != set->t[0].regs.rax) {
+			vset_diverge(set, "%s returned %ld in variant 0 and %ld in variant %d", c->d->name,
+				     (long)set->t[0].regs.rax, (long)set->t[i].regs.rax, i);
+			return;
+		}
+		restore_args(&set->t[i]);
+	}
+	resume_all(set);
+}
+
+/* Called whenever a task of the set stopped or ended. */
+void vset_event(struct vset *set, struct task *t)
+{
+	(void)t;
+	for (int i = 0; i < set->n; i++)
+		if (!parked(&set->t[i]))
+			return;
+	switch (set->phase) {
+	case PH_RUN: rendezvous(set); break;
+	case PH_LEADER: leader_done(set); break;
+	case PH_FOLLOW: follow_done(set); break;
+	case PH_ALL: all_done(set); break;
+	case PH_SIG: case PH_DONE: break;
+	}
+}
+
+/* The leader is blocked in a call while a signal waits: interrupt it. */
+void vset_interrupt_leader(struct vset *set, int s)
+{
+	struct task *lead = &set->t[0];
+
+	if (set->phase == PH_LEADER && lead->state == T_INCALL)
+		signal_queue(lead, s, MAGIC_INTERRUPT);
+}

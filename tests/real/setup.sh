@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Populates the current (empty) directory with deterministic files for the real-program cases.
+set -eu
+export LC_ALL=C
+
+words=(alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike
+       november oscar papa quebec romeo sierra tango uniform victor whiskey xray
+       yankee zulu singing ringing walking talking apple banana cherry)
+nwords=${#words[@]}
+
+# A small linear congruential generator, so the content is the same on every run.
+seed=20240601
+next() {
+    seed=$(( (seed * 1103515245 + 12345) & 0x7fffffff ))
+    r=$(( seed >> 8 ))
+}
+
+# words.txt: 3000 lines of words.
+{
+    for ((i = 1; i <= 3000; i++)); do
+        next; a=${words[r % nwords]}
+        next; b=${words[r % nwords]}
+        next; c=${words[r % nwords]}
+        printf '%s %s %s %d\n' "$a" "$b" "$c" "$i"
+    done
+} >words.txt
+
+# numbers.txt: 2000 integers, one per line.
+{
+    for ((i = 1; i <= 2000; i++)); do
+        next; printf '%d\n' $(( r % 100000 - 20000 ))
+    done
+} >numbers.txt
+
+# blob.bin: 4096 bytes of binary data (all byte values appear).
+fmt=''
+for ((i = 0; i < 4096; i++)); do
+    next
+    printf -v byte '\\x%02x' $(( (r + i) & 255 ))
+    fmt+=$byte
+done
+printf "$fmt" >blob.bin
+
+# A subdirectory tree.
+mkdir -p sub/deeper
+printf 'one\n' >sub/one.txt
+printf 'two\ntwo\n' >sub/two.txt
+printf 'three\nthree\nthree\n' >sub/deeper/three.txt
+
+# Modes and a symlink.
+printf '#!/bin/sh\necho run\n' >run.sh
+chmod 0755 run.sh
+printf 'secret\n' >private.txt
+chmod 0600 private.txt
+ln -s words.txt link-to-words
+
+# Compressed copies made here, for the decompression cases.
+gzip -n -c words.txt >archive.txt.gz
+xz -c numbers.txt >archive.txt.xz
+
+# SQL script, and a database built from it for the query case.
+cat >script.sql <<'SQL'
+CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER NOT NULL);
+INSERT INTO items (name, qty) VALUES ('apple', 12), ('banana', 5), ('cherry', 40),
+    ('date', 7), ('elderberry', 19), ('fig', 3), ('grape', 28);
+CREATE INDEX items_qty ON items (qty);
+UPDATE items SET qty = qty + 1 WHERE name LIKE '%e%';
+DELETE FROM items WHERE qty < 5;
+SELECT name, qty FROM items ORDER BY qty DESC;
+SELECT count(*), sum(qty) FROM items;
+SQL
+sqlite3 ref.sqlite <script.sql >/dev/null
+
+# A python script using files, json, hashlib and a seeded random generator.
+cat >script.py <<'PY'
+# Deterministic python workload: random with a fixed seed, json, hashlib, file and directory operations.
+import hashlib
+import json
+import os
+import random
+
+rng = random.Random(12345)
+words = open("words.txt").read().split("\n")[:-1]
+records = [{"id": i, "value": rng.randint(0, 10**6), "word": rng.choice(words).split()[0]}
+           for i in range(300)]
+with open("records.json", "w") as f:
+    json.dump(records, f, indent=1, sort_keys=True)
+with open("records.json", "rb") as f:
+    digest = hashlib.sha256(f.read()).hexdigest()
+print("records.json sha256", digest)
+
+loaded = json.load(open("records.json"))
+assert loaded == records
+print("sum of values", sum(r["value"] for r in loaded))
+print("distinct words", len({r["word"] for r in loaded}))
+print("top words", sorted({r["word"] for r in loaded})[:5])
+
+os.makedirs("pyout/nested", exist_ok=True)
+with open("pyout/nested/data.txt", "w") as f:
+    for i in range(100):
+        f.write("%d %s\n" % (i, hashlib.md5(str(i).encode()).hexdigest()))
+os.rename("pyout/nested/data.txt", "pyout/data.txt")
+print("pyout holds", sorted(os.listdir("pyout")))
+print("size", os.path.getsize("pyout/data.txt"))
+shuffled = list(range(20))
+rng.shuffle(shuffled)
+print("shuffled", shuffled)
+PY
+
+# Fixed timestamps on everything, so archives that record times come out the same.
+find . -exec touch -h -d @1500000000 {} +

@@ -1,0 +1,27 @@
+# Make rules for the test programs (tests/progs, tests/diverge); included by the top-level Makefile.
+
+BUILD ?= build
+TESTS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+
+# Test programs are plain, unsanitized binaries: only these flags are used.
+TEST_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11
+
+TEST_PROG_SRCS := $(sort $(wildcard $(TESTS_DIR)/progs/*.c))
+TEST_DIVERGE_SRCS := $(sort $(wildcard $(TESTS_DIR)/diverge/*.c))
+TEST_PROG_BINS := $(patsubst $(TESTS_DIR)/progs/%.c,$(BUILD)/tests/progs/%,$(TEST_PROG_SRCS))
+TEST_DIVERGE_BINS := $(patsubst $(TESTS_DIR)/diverge/%.c,$(BUILD)/tests/diverge/%,$(TEST_DIVERGE_SRCS))
+
+.PHONY: tests tests-clean
+
+tests: $(TEST_PROG_BINS) $(TEST_DIVERGE_BINS)
+
+$(BUILD)/tests/progs/%: $(TESTS_DIR)/progs/%.c $(wildcard $(TESTS_DIR)/progs/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $<
+
+$(BUILD)/tests/diverge/%: $(TESTS_DIR)/diverge/%.c $(wildcard $(TESTS_DIR)/diverge/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $<
+
+tests-clean:
+	rm -rf $(BUILD)/tests
