@@ -63,6 +63,7 @@ enum arg_kind {
 	A_FDSET,   /* fd_set in and out, size from argument 0 (nfds) */
 	A_SIGSET,  /* sigset_t in, size in argument `len` */
 	A_SADDR,   /* socket address in, length in argument `len` */
+	A_FLOCK,   /* struct flock in and out; its padding is not compared */
 };
 
 struct arg_desc {
@@ -106,6 +107,7 @@ enum tstate {
 
 struct task {
 	pid_t tid;
+	pid_t ppid; /* real parent */
 	int idx;
 	enum tstate state;
 	struct user_regs_struct regs; /* at the stop, as the variant left them */
@@ -114,10 +116,11 @@ struct task {
 	int status;   /* wait status once gone */
 	siginfo_t si; /* for T_FAULT */
 	int rdtscp;   /* for T_RDTSC: 1 when rdtscp */
-	int expect_sig; /* signal the monitor queued and will let through */
+	uint8_t expect[65]; /* signals it sent itself, to let through as they come */
 	int64_t shift;	/* where this variant's mappings lie relative to the leader's */
 	bool placed;	/* shift is known (for the current exec) */
 	int tries;	/* attempts at placing the current mapping */
+	int step;	/* descriptors mirrored so far */
 };
 
 /* The syscall being handled at a rendezvous. */
@@ -128,22 +131,30 @@ struct call {
 	int nargs;
 	struct arg_desc arg[6]; /* the table's, as the pre handler refined them */
 	bool per_variant; /* private fd or /proc/self path: results are each variant's own */
+	bool own_results; /* return values may differ between variants */
+	int priv_kind;	  /* for a call making a private fd: its kind */
+	bool blocking;	  /* may block in every variant: interrupt them for a signal */
 	long ret;	  /* leader's (or emulated) result */
 	uint8_t own_pid;  /* arguments set to each variant's real pid once compared */
 	long lead_regs_args[6];
-	int newfd_kind;	  /* for RUN_FD: how followers mirror the descriptor */
+	int newfd_kind;	  /* how followers mirror the first new descriptor */
+	int newfd[16];	  /* descriptors the leader's call made */
+	int nnew;
 };
 
 /* Async signal kept by the monitor until every variant can take it. */
 struct pending_sig {
-	bool set;
+	int signo;
 	siginfo_t si;
 };
 
+#define MAX_PENDING 64
+
 /* Per-process descriptor facts the monitor needs. */
 #define FD_TRACK 1024
+enum { PRIV_NONE, PRIV_PLAIN, PRIV_PROCSTAT, PRIV_SIGNALFD, PRIV_SELF };
 struct fdstate {
-	uint8_t priv[FD_TRACK / 8]; /* fds whose data is each variant's own */
+	uint8_t priv[FD_TRACK]; /* fds whose data is each variant's own, and of what kind */
 };
 
 /* Signal dispositions, tracked from rt_sigaction, to decide restarts. */
@@ -169,8 +180,10 @@ struct vset {
 	struct call call;
 	bool launching;	  /* before the first execve has completed */
 	bool exec_seen[MAX_VARIANTS];
-	struct pending_sig pend[65];
-	siginfo_t delivering[65]; /* what the program sees for a signal being delivered */
+	struct pending_sig pend[MAX_PENDING]; /* in arrival order */
+	int npend;
+	siginfo_t delivering[MAX_PENDING]; /* what the program sees, by delivery slot */
+	unsigned dnext;
 	long interrupted; /* restart code of a call being made again after a signal */
 	int fatal_sig;	  /* default-fatal signal that ended every variant */
 	struct fdstate fds;
@@ -236,6 +249,11 @@ int compare_arg(struct vset *set, int i, char *why, size_t whylen);
 bool fd_cloexec(pid_t pid, int fd);
 bool fd_same_file(pid_t a, pid_t b, int fd);
 
+/* mirror.c */
+bool mirror_wanted(struct vset *set);
+void mirror_begin(struct vset *set);
+bool mirror_done(struct vset *set);
+
 /* mm.c */
 void place_begin(struct vset *set);
 bool place_done(struct vset *set);
@@ -247,8 +265,9 @@ void report_exec_failure(struct vset *set, int err);
 int replicate_outputs(struct vset *set, struct task *from, struct task *to, long ret);
 
 /* fdmap.c */
-bool fd_private(const struct fdstate *f, long fd);
-void fd_set_private(struct fdstate *f, long fd, bool on);
+int fd_private(const struct fdstate *f, long fd);
+void fd_set_private(struct fdstate *f, long fd, int kind);
+int path_private_kind(const char *path);
 bool path_private(const char *path);
 int fd_mirror_kind(pid_t leader, int fd);
 void fd_exec_sync(struct vset *set);
@@ -266,6 +285,11 @@ int format_str(char *out, size_t outlen, const unsigned char *s, size_t n, size_
 /* sys handlers */
 void sys_open_pre(struct vset *set, struct call *c);
 void sys_open_post(struct vset *set, struct call *c);
+void sys_signalfd_pre(struct vset *set, struct call *c);
+void sys_signalfd_post(struct vset *set, struct call *c);
+void sys_sigsuspend_pre(struct vset *set, struct call *c);
+void sys_sigtimedwait_pre(struct vset *set, struct call *c);
+void fd_rewrite_pids(struct vset *set, int kind);
 void sys_fd_close_post(struct vset *set, struct call *c);
 void sys_dup_post(struct vset *set, struct call *c);
 void sys_fcntl_pre(struct vset *set, struct call *c);
@@ -282,6 +306,7 @@ void sys_prctl_pre(struct vset *set, struct call *c);
 void sys_arch_prctl_pre(struct vset *set, struct call *c);
 void sys_pair_post(struct vset *set, struct call *c);
 void sys_mmap_pre(struct vset *set, struct call *c);
+void sys_futex_pre(struct vset *set, struct call *c);
 void sys_prlimit_pre(struct vset *set, struct call *c);
 
 #endif

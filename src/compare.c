@@ -1,6 +1,8 @@
 /* compare.c - reading arguments out of variants and comparing them by content. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +153,20 @@ static void blob_sockaddr(struct blob *b, pid_t pid, uint64_t addr, long len)
 	}
 }
 
+/*
+ * struct flock as the kernel reads it: type, whence, start and length. The
+ * padding and l_pid (an output only) may hold anything.
+ */
+static void blob_flock(struct blob *b, pid_t pid, uint64_t addr)
+{
+	blob_read(b, pid, addr, sizeof(struct flock));
+	if (b->n == sizeof(struct flock)) {
+		memset(b->p + offsetof(struct flock, l_whence) + sizeof(short), 0,
+		       offsetof(struct flock, l_start) - offsetof(struct flock, l_whence) - sizeof(short));
+		memset(b->p + offsetof(struct flock, l_pid), 0, sizeof(struct flock) - offsetof(struct flock, l_pid));
+	}
+}
+
 long blob_len_arg(const struct task *t, const struct arg_desc *a)
 {
 	return arg_get(&t->regs, a->len);
@@ -160,7 +176,7 @@ bool arg_has_input(const struct arg_desc *a)
 {
 	switch (a->kind) {
 	case A_STR: case A_IN: case A_INS: case A_IOS: case A_IOA: case A_IOV_IN:
-	case A_STRV: case A_MSG_IN: case A_FDSET: case A_SIGSET: case A_SADDR:
+	case A_STRV: case A_MSG_IN: case A_FDSET: case A_SIGSET: case A_SADDR: case A_FLOCK:
 		return true;
 	}
 	return false;
@@ -184,6 +200,7 @@ int blob_load(struct blob *b, struct task *t, const struct arg_desc *a, int i)
 	case A_INS:
 	case A_IOS: blob_read(b, t->tid, p, a->size); break;
 	case A_SADDR: blob_sockaddr(b, t->tid, p, len); break;
+	case A_FLOCK: blob_flock(b, t->tid, p); break;
 	case A_IOA: blob_read(b, t->tid, p, (size_t)(len > 0 && len < 65536 ? len : 0) * a->size); break;
 	case A_IOV_IN: blob_iov(b, t->tid, p, len); break;
 	case A_MSG_IN: blob_msg(b, t->tid, p); break;

@@ -3,25 +3,38 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "chorus.h"
 
-bool fd_private(const struct fdstate *f, long fd)
+/* The private kind of fd (PRIV_NONE when its data is shared). */
+int fd_private(const struct fdstate *f, long fd)
 {
-	return fd >= 0 && fd < FD_TRACK && (f->priv[fd / 8] & (1u << (fd % 8)));
+	return fd >= 0 && fd < FD_TRACK ? f->priv[fd] : PRIV_NONE;
 }
 
-void fd_set_private(struct fdstate *f, long fd, bool on)
+void fd_set_private(struct fdstate *f, long fd, int kind)
 {
-	if (fd < 0 || fd >= FD_TRACK)
-		return;
-	if (on)
-		f->priv[fd / 8] |= (uint8_t)(1u << (fd % 8));
-	else
-		f->priv[fd / 8] &= (uint8_t)~(1u << (fd % 8));
+	if (fd >= 0 && fd < FD_TRACK)
+		f->priv[fd] = (uint8_t)kind;
+}
+
+/* A private path whose text holds the process's own pid: stat, status. */
+int path_private_kind(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	if (!path_private(path))
+		return PRIV_NONE;
+	if (strcmp(path, "/proc/self") == 0 || strcmp(path, "/proc/thread-self") == 0)
+		return PRIV_SELF;
+	if (base && (strcmp(base, "/stat") == 0 || strcmp(base, "/status") == 0))
+		return PRIV_PROCSTAT;
+	return PRIV_PLAIN;
 }
 
 /* /proc/self/... and /proc/thread-self/...: each variant must read its own. */
@@ -110,6 +123,80 @@ void fd_exec_sync(struct vset *set)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", set->t[0].tid, fd);
 		if (access(path, F_OK) < 0)
-			fd_set_private(&set->fds, fd, false);
+			fd_set_private(&set->fds, fd, PRIV_NONE);
+	}
+}
+
+/* Replaces the decimal `from` at buf[pos] by `to`, keeping the text's tail. */
+static size_t swap_number(char *buf, size_t n, size_t cap, size_t pos, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to);
+
+	if (pos + fl > n || memcmp(buf + pos, from, fl) != 0 || (pos + fl < n && buf[pos + fl] >= '0' && buf[pos + fl] <= '9'))
+		return n;
+	if (n - fl + tl > cap)
+		return n;
+	memmove(buf + pos + tl, buf + pos + fl, n - pos - fl);
+	memcpy(buf + pos, to, tl);
+	return n - fl + tl;
+}
+
+/* /proc/self/stat and status: the pid fields read as the leader's pid. */
+static size_t fix_procstat(char *buf, size_t n, size_t cap, const char *real, const char *virt)
+{
+	static const char *const keys[] = { "\nPid:\t", "\nTgid:\t", "\nNSpid:\t", "\nNStgid:\t", "/task/" };
+
+	n = swap_number(buf, n, cap, 0, real, virt);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		char *at = memmem(buf, n, keys[k], strlen(keys[k]));
+
+		if (at)
+			n = swap_number(buf, n, cap, (size_t)(at - buf) + strlen(keys[k]), real, virt);
+	}
+	return n;
+}
+
+/* signalfd records: a signal a variant sent itself came from the leader's pid. */
+static void fix_signalfd(char *buf, size_t n, pid_t real, pid_t virt)
+{
+	for (size_t off = 0; off + sizeof(struct signalfd_siginfo) <= n; off += sizeof(struct signalfd_siginfo)) {
+		struct signalfd_siginfo *s = (struct signalfd_siginfo *)(void *)(buf + off);
+
+		if ((pid_t)s->ssi_pid == real)
+			s->ssi_pid = (uint32_t)virt;
+	}
+}
+
+/*
+ * After a read of a private descriptor (or readlink of /proc/self): in each
+ * other variant, its own pid becomes the leader's, the pid it believes is its own.
+ */
+void fd_rewrite_pids(struct vset *set, int kind)
+{
+	static char buf[1 << 16];
+	int b = set->call.nr == __NR_readlinkat ? 2 : 1; /* the buffer; its size follows */
+
+	for (int i = 1; i < set->n; i++) {
+		struct task *t = &set->t[i];
+		long got = (long)t->regs.rax, cap = arg_get(&t->regs, b + 1);
+		uint64_t addr = (uint64_t)arg_get(&t->regs, b);
+		char real[16], virt[16];
+		size_t n;
+
+		if (got <= 0 || got > (long)sizeof(buf) || mem_read(t->tid, addr, buf, (size_t)got) != got)
+			continue;
+		snprintf(real, sizeof(real), "%d", t->tid);
+		snprintf(virt, sizeof(virt), "%d", set->vpid);
+		if (kind == PRIV_SIGNALFD) {
+			fix_signalfd(buf, (size_t)got, t->tid, set->vpid);
+			n = (size_t)got;
+		} else {
+			n = fix_procstat(buf, (size_t)got, (size_t)(cap < (long)sizeof(buf) ? cap : (long)sizeof(buf)), real, virt);
+		}
+		mem_write(t->tid, addr, buf, n);
+		if ((long)n != got) {
+			t->regs.rax = n;
+			regs_set(t);
+		}
 	}
 }

@@ -71,6 +71,7 @@ static int start_one(struct vset *set, int i)
 	}
 	close(go[0]);
 	set->t[i].tid = pid;
+	set->t[i].ppid = monitor;
 	set->t[i].idx = i;
 	set->t[i].state = T_RUNNING;
 	if (ptrace(PTRACE_SEIZE, pid, 0, TRACE_OPTIONS) < 0) {

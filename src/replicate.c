@@ -1,6 +1,7 @@
 /* replicate.c - copying what a call wrote in the leader into the other variants. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -98,6 +99,7 @@ static size_t out_bytes(const struct task *t, const struct arg_desc *a, long ret
 	case A_OUT: return (size_t)(ret < len ? ret : len); /* e.g. getxattr(size 0) */
 	case A_OUTS:
 	case A_IOS: return a->size;
+	case A_FLOCK: return sizeof(struct flock);
 	case A_IOA: return (size_t)(len > 0 ? len : 0) * a->size;
 	case A_OUTA: return (size_t)ret * a->size;
 	case A_FDSET: return (size_t)((arg_get(&t->regs, 0) + 63) / 64 * 8);

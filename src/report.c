@@ -91,7 +91,6 @@ void report_call(char *buf, size_t len, struct vset *set, struct task *t)
 	const struct sc_desc *d = sc_lookup(nr);
 	size_t o;
 
-	(void)set;
 	if (!d) {
 		snprintf(buf, len, "syscall_%ld(%#lx, %#lx, %#lx, ...)", nr, arg_get(&t->regs, 0),
 			 arg_get(&t->regs, 1), arg_get(&t->regs, 2));
@@ -99,9 +98,10 @@ void report_call(char *buf, size_t len, struct vset *set, struct task *t)
 	}
 	o = (size_t)snprintf(buf, len, "%s(", d->name);
 	for (int i = 0; i < d->nargs && o + 4 < len; i++) {
+		const struct arg_desc *ad = set->call.d == d ? &set->call.arg[i] : &d->arg[i];
 		char a[256];
 
-		format_arg(a, sizeof(a), t, &d->arg[i], i);
+		format_arg(a, sizeof(a), t, ad, i);
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", a);
 	}
 	if (o + 2 < len)

@@ -75,7 +75,7 @@ static long magic_of(const siginfo_t *si)
 {
 	if (si->si_code != SI_QUEUE || si->si_pid != getpid())
 		return 0;
-	return (long)si->si_value.sival_ptr;
+	return (long)si->si_value.sival_ptr & 0xffffffffL;
 }
 
 /* Faults the CPU raised: these happen at one instruction, not "some time". */
@@ -123,6 +123,19 @@ static void fatal(struct vset *set, int s)
 			kill(set->t[i].tid, SIGKILL);
 }
 
+/* Like the kernel: a standard signal is pending once, real-time ones queue. */
+static void pending_add(struct vset *set, int s, const siginfo_t *si)
+{
+	for (int i = 0; i < set->npend && s < 32; i++)
+		if (set->pend[i].signo == s)
+			return;
+	if (set->npend == MAX_PENDING)
+		return;
+	set->pend[set->npend].signo = s;
+	set->pend[set->npend].si = *si;
+	set->npend++;
+}
+
 static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 {
 	uint64_t bit = 1ull << (s - 1);
@@ -138,11 +151,8 @@ static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 		fatal(set, s);
 		return;
 	}
-	if (!set->pend[s].set) {
-		set->pend[s].set = true;
-		set->pend[s].si = *si;
-	}
-	vset_interrupt_leader(set, s);
+	pending_add(set, s, si);
+	vset_interrupt(set, s);
 }
 
 /* A signal-delivery stop of one variant. */
@@ -157,12 +167,18 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 	}
 	magic = magic_of(&si);
 	if (magic == MAGIC_DELIVER) {
-		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &set->delivering[sig]);
+		unsigned slot = (unsigned)((unsigned long)si.si_value.sival_ptr >> 32) % MAX_PENDING;
+
+		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &set->delivering[slot]);
 		task_resume(t, sig);
 	} else if (magic == MAGIC_INTERRUPT) {
 		task_resume(t, 0);
-	} else if (t->expect_sig == sig) {
-		t->expect_sig = 0;
+	} else if (t->expect[sig]) {
+		t->expect[sig]--;
+		if (si.si_pid == t->tid && t->tid != set->vpid) { /* sent by itself: as the leader */
+			si.si_pid = set->vpid;
+			ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
+		}
 		task_resume(t, sig);
 	} else if (is_fault(sig, &si) || (sig == SIGSEGV && si.si_code == SI_KERNEL)) {
 		regs_get(t);

@@ -179,32 +179,38 @@ static bool gives_eintr(const struct vset *set, int s, long code)
  * the signal, and it runs its handler (or dies) at the same place. After the
  * handler the call is made again, or returns EINTR as the kernel would.
  */
-static void deliver_pending(struct vset *set, int s)
+static void deliver_pending(struct vset *set, int i)
 {
+	int s = set->pend[i].signo;
 	bool eintr = set->interrupted && gives_eintr(set, s, set->interrupted);
+	unsigned slot = set->dnext++ % MAX_PENDING;
 
-	set->delivering[s] = set->pend[s].si;
-	set->pend[s].set = false;
+	set->delivering[slot] = set->pend[i].si;
+	memmove(&set->pend[i], &set->pend[i + 1], sizeof(set->pend[0]) * (size_t)(set->npend - i - 1));
+	set->npend--;
 	set->interrupted = 0;
-	for (int i = 0; i < set->n; i++) {
-		struct task *t = &set->t[i];
+	for (int v = 0; v < set->n; v++) {
+		struct task *t = &set->t[v];
 
 		if (eintr)
 			task_skip(t, -EINTR);
 		else
 			task_rewind(t);
-		signal_queue(t, s, MAGIC_DELIVER);
+		signal_queue(t, s, MAGIC_DELIVER | (long)slot << 32);
 		task_resume(t, 0);
 	}
 	set->phase = PH_RUN;
 }
 
+/* The pending signal the kernel would deliver first: the lowest number. */
 static int first_pending(const struct vset *set)
 {
-	for (int s = 1; s <= 64; s++)
-		if (set->pend[s].set)
-			return s;
-	return 0;
+	int best = -1;
+
+	for (int i = 0; i < set->npend; i++)
+		if (best < 0 || set->pend[i].signo < set->pend[best].signo)
+			best = i;
+	return best;
 }
 
 static void load_call(struct vset *set, long nr)
@@ -224,9 +230,18 @@ static void load_call(struct vset *set, long nr)
 /* A call on a descriptor whose data is each variant's own runs in each. */
 static void private_fd_rule(struct vset *set, struct call *c)
 {
-	if (c->nargs == 0 || c->arg[0].kind != A_FD || !fd_private(&set->fds, arg_get(&set->t[0].regs, 0)))
+	int kind;
+
+	if (c->nargs == 0 || c->arg[0].kind != A_FD)
 		return;
-	if (c->policy == RUN_ONCE) {
+	kind = fd_private(&set->fds, arg_get(&set->t[0].regs, 0));
+	if (!kind)
+		return;
+	if (kind != PRIV_PLAIN && (c->nr == __NR_read || c->nr == __NR_pread64)) {
+		c->policy = RUN_ALLR; /* read, then put the leader's pid in the text */
+		c->per_variant = c->own_results = true;
+		c->priv_kind = kind;
+	} else if (c->policy == RUN_ONCE) {
 		c->policy = RUN_OWN;
 		c->per_variant = true;
 	} else if (c->policy == RUN_FD) {
@@ -340,7 +355,7 @@ static void rendezvous(struct vset *set)
 			return;
 		}
 	s = first_pending(set);
-	if (s) {
+	if (s >= 0) {
 		deliver_pending(set, s);
 		return;
 	}
@@ -374,8 +389,10 @@ static void restart_call(struct vset *set, long code)
 	lead->regs.rip -= 2;
 	if (regs_set(lead) < 0 && errno != ESRCH)
 		die("cannot set registers of %d", lead->tid);
-	for (int i = 1; i < set->n; i++)
+	for (int i = 1; i < set->n; i++) {
+		replicate_outputs(set, lead, &set->t[i], 0); /* e.g. nanosleep's time left */
 		task_rewind(&set->t[i]);
+	}
 	resume_all(set);
 }
 
@@ -395,47 +412,6 @@ static void finish_once(struct vset *set)
 	resume_all(set);
 }
 
-/* Which argument of an open-like call holds its flags. */
-static int flags_arg(long nr)
-{
-	return nr == __NR_openat ? 2 : 1;
-}
-
-/* The leader made a new descriptor: each other variant makes its twin. */
-static void mirror_begin(struct vset *set)
-{
-	struct call *c = &set->call;
-	int fd = (int)c->ret, kind = MIRROR_PLACEHOLDER;
-	bool opens = c->nr == __NR_open || c->nr == __NR_openat || c->nr == __NR_creat;
-	bool cloexec = fd_cloexec(set->t[0].tid, fd);
-
-	if (opens)
-		kind = fd_mirror_kind(set->t[0].tid, fd);
-	c->newfd_kind = kind;
-	for (int i = 1; i < set->n; i++) {
-		struct task *t = &set->t[i];
-
-		t->saved = t->regs;
-		t->substituted = true;
-		if (kind == MIRROR_REOPEN && c->nr == __NR_creat) {
-			t->regs.orig_rax = __NR_open;
-			t->regs.rsi = O_WRONLY | (cloexec ? O_CLOEXEC : 0);
-		} else if (kind == MIRROR_REOPEN) {
-			int a = flags_arg(c->nr);
-
-			arg_set(&t->regs, a, arg_get(&t->regs, a) & ~(long)(O_CREAT | O_EXCL | O_TRUNC));
-		} else {
-			t->regs.orig_rax = __NR_eventfd2;
-			t->regs.rdi = 0;
-			t->regs.rsi = cloexec ? EFD_CLOEXEC : 0;
-		}
-		if (regs_set(t) < 0 && errno != ESRCH)
-			die("cannot set registers of %d", t->tid);
-		task_resume_syscall(t);
-	}
-	set->phase = PH_FOLLOW;
-}
-
 static void follow_done(struct vset *set)
 {
 	struct call *c = &set->call;
@@ -449,22 +425,12 @@ static void follow_done(struct vset *set)
 		}
 		return;
 	}
+	if (!mirror_done(set))
+		return;
 	for (int i = 1; i < set->n; i++) {
 		struct task *t = &set->t[i];
-		long got = (long)t->regs.rax;
 
-		if (t->state != T_EXIT) {
-			vset_diverge(set, "variant %d ended while mirroring a descriptor", i);
-			return;
-		}
-		if (got != c->ret) {
-			vset_diverge(set, "variant %d could not mirror descriptor %ld (got %ld)", i, c->ret, got);
-			return;
-		}
-		if (c->newfd_kind == MIRROR_REOPEN && !fd_same_file(lead->tid, t->tid, (int)got)) {
-			vset_diverge(set, "descriptor %ld names another file in variant %d", got, i);
-			return;
-		}
+		t->regs.rax = (unsigned long)c->ret; /* the leader's result, not the last twin's */
 		restore_args(t);
 		if (replicate_outputs(set, lead, t, c->ret) < 0) {
 			vset_diverge(set, "variant %d cannot take the result of %s", i, c->d->name);
@@ -490,7 +456,7 @@ static void leader_done(struct vset *set)
 		return;
 	}
 	set->call.ret = ret;
-	if (set->call.policy == RUN_FD && ret >= 0)
+	if (ret >= 0 && mirror_wanted(set))
 		mirror_begin(set);
 	else if (set->call.policy == RUN_PLACE && (unsigned long)ret < -4096UL)
 		place_begin(set);
@@ -548,10 +514,12 @@ static void all_done(struct vset *set)
 		return;
 	}
 	run_post(set);
+	if (c->own_results && c->priv_kind)
+		fd_rewrite_pids(set, c->priv_kind);
 	if (set->phase == PH_DONE)
 		return;
 	for (int i = 0; i < set->n; i++) {
-		if (c->policy == RUN_ALLR && set->t[i].regs.rax != set->t[0].regs.rax) {
+		if (c->policy == RUN_ALLR && !c->own_results && set->t[i].regs.rax != set->t[0].regs.rax) {
 			vset_diverge(set, "%s returned %ld in variant 0 and %ld in variant %d", c->d->name,
 				     (long)set->t[0].regs.rax, (long)set->t[i].regs.rax, i);
 			return;
@@ -577,11 +545,19 @@ void vset_event(struct vset *set, struct task *t)
 	}
 }
 
-/* The leader is blocked in a call while a signal waits: interrupt it. */
-void vset_interrupt_leader(struct vset *set, int s)
+/*
+ * A signal waits for the next rendezvous, but the variants may be blocked
+ * (the leader in a call it makes for all, or all of them in a call such as
+ * sigsuspend): interrupt them, so that they come back to a syscall entry.
+ */
+void vset_interrupt(struct vset *set, int s)
 {
 	struct task *lead = &set->t[0];
 
 	if (set->phase == PH_LEADER && lead->state == T_INCALL)
 		signal_queue(lead, s, MAGIC_INTERRUPT);
+	if (set->phase == PH_RUN && set->call.blocking)
+		for (int i = 0; i < set->n; i++)
+			if (set->t[i].state == T_RUNNING)
+				signal_queue(&set->t[i], s, MAGIC_INTERRUPT);
 }

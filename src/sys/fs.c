@@ -22,30 +22,36 @@ static int path_arg(long nr)
 	return -1;
 }
 
-/* A path under /proc/self makes the call each variant's own. */
-static bool private_path(struct vset *set, struct call *c)
+/* A path under /proc/self makes the call each variant's own: its kind, or PRIV_NONE. */
+static int private_path(struct vset *set, struct call *c)
 {
-	int i = path_arg(c->nr);
+	int i = path_arg(c->nr), priv;
 	struct blob b;
-	bool priv;
 
 	if (i < 0)
-		return false;
+		return PRIV_NONE;
 	blob_load(&b, &set->t[0], &c->arg[i], i);
 	b.p = realloc(b.p, b.n + 1);
 	if (!b.p)
 		die("out of memory");
 	b.p[b.n] = 0;
-	priv = !b.fault && path_private((const char *)b.p);
+	priv = b.fault ? PRIV_NONE : path_private_kind((const char *)b.p);
 	blob_free(&b);
 	return priv;
 }
 
 void sys_path_pre(struct vset *set, struct call *c)
 {
-	if (private_path(set, c)) {
-		c->policy = RUN_OWN;
-		c->per_variant = true;
+	int kind = private_path(set, c);
+
+	if (!kind)
+		return;
+	c->policy = RUN_OWN;
+	c->per_variant = true;
+	if ((c->nr == __NR_readlink || c->nr == __NR_readlinkat) && kind == PRIV_SELF) {
+		c->policy = RUN_ALLR; /* "/proc/self" names the pid: the leader's */
+		c->own_results = true;
+		c->priv_kind = PRIV_PROCSTAT;
 	}
 }
 
@@ -55,15 +61,30 @@ static void open_post(struct vset *set, struct call *c)
 
 	if (c->policy == RUN_FD)
 		fd = c->ret;
-	fd_set_private(&set->fds, fd, c->per_variant && fd >= 0);
+	fd_set_private(&set->fds, fd, c->per_variant ? c->priv_kind : PRIV_NONE);
 }
 
 void sys_open_pre(struct vset *set, struct call *c)
 {
-	if (private_path(set, c)) {
+	c->priv_kind = private_path(set, c);
+	if (c->priv_kind) {
 		c->policy = RUN_ALLR;
 		c->per_variant = true;
 	}
+}
+
+/* Each variant has a signalfd of its own: it reads the signals it was sent. */
+void sys_signalfd_pre(struct vset *set, struct call *c)
+{
+	(void)set;
+	c->policy = RUN_ALLR;
+	c->per_variant = true;
+	c->priv_kind = PRIV_SIGNALFD;
+}
+
+void sys_signalfd_post(struct vset *set, struct call *c)
+{
+	open_post(set, c);
 }
 
 void sys_open_post(struct vset *set, struct call *c)
@@ -78,13 +99,13 @@ void sys_fd_close_post(struct vset *set, struct call *c)
 	if ((long)set->t[0].regs.rax < 0)
 		return;
 	if (c->nr == __NR_close) {
-		fd_set_private(&set->fds, a0, false);
+		fd_set_private(&set->fds, a0, PRIV_NONE);
 		return;
 	}
 	if (arg_get(&set->t[0].regs, 2) & CLOSE_RANGE_CLOEXEC)
 		return;
 	for (long fd = a0; fd <= a1 && fd < FD_TRACK; fd++)
-		fd_set_private(&set->fds, fd, false);
+		fd_set_private(&set->fds, fd, PRIV_NONE);
 }
 
 /* dup, dup2, dup3, F_DUPFD: the copy is private when the original is. */
@@ -108,16 +129,15 @@ struct cmd_rule {
 #define RULE_IN(cmd, pol, n) { cmd, RUN_##pol, { A_INS, 0, n } }
 #define RULE_OUT(cmd, pol, n) { cmd, RUN_##pol, { A_OUTS, 0, n } }
 #define RULE_IO(cmd, pol, n) { cmd, RUN_##pol, { A_IOS, 0, n } }
+#define RULE_LK(cmd) { cmd, RUN_ONCE, { A_FLOCK, 0, 0 } }
 
 /* fcntl commands: the table of what each one's argument is. */
 static const struct cmd_rule fcntl_rules[] = {
 	RULE_V(F_DUPFD, ALLR), RULE_V(F_DUPFD_CLOEXEC, ALLR),
 	RULE_NONE(F_GETFD, ALLR), RULE_V(F_SETFD, ALLR),
 	RULE_NONE(F_GETFL, ONCE), RULE_V(F_SETFL, ONCE),
-	RULE_IO(F_GETLK, ONCE, sizeof(struct flock)), RULE_IN(F_SETLK, ONCE, sizeof(struct flock)),
-	RULE_IN(F_SETLKW, ONCE, sizeof(struct flock)),
-	RULE_IO(F_OFD_GETLK, ONCE, sizeof(struct flock)), RULE_IN(F_OFD_SETLK, ONCE, sizeof(struct flock)),
-	RULE_IN(F_OFD_SETLKW, ONCE, sizeof(struct flock)),
+	RULE_LK(F_GETLK), RULE_LK(F_SETLK), RULE_LK(F_SETLKW),
+	RULE_LK(F_OFD_GETLK), RULE_LK(F_OFD_SETLK), RULE_LK(F_OFD_SETLKW),
 	RULE_NONE(F_GETOWN, ONCE), RULE_V(F_SETOWN, ONCE), RULE_NONE(F_GETSIG, ONCE), RULE_V(F_SETSIG, ONCE),
 	RULE_NONE(F_GETPIPE_SZ, ONCE), RULE_V(F_SETPIPE_SZ, ONCE),
 	RULE_V(F_ADD_SEALS, ONCE), RULE_NONE(F_GET_SEALS, ONCE),
@@ -192,5 +212,5 @@ void sys_pair_post(struct vset *set, struct call *c)
 		}
 	}
 	for (int k = 0; k < 2; k++)
-		fd_set_private(&set->fds, lead[k], false);
+		fd_set_private(&set->fds, lead[k], PRIV_NONE);
 }

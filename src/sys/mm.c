@@ -1,6 +1,7 @@
 /* sys/mm.c - where mappings go: every variant's own address, the leader's alignment. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/futex.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -144,4 +145,40 @@ bool place_done(struct vset *set)
 		}
 	}
 	return done;
+}
+
+#define NO { A_NONE, 0, 0 }
+#define VAL { A_VAL, 0, 0 }
+#define ADR { A_PTR, 0, 0 }
+#define TMO { A_INS, 0, sizeof(struct timespec) }
+
+/* What futex's arguments 2 to 5 are, for each operation. */
+static const struct arg_desc futex_args[][4] = {
+	[FUTEX_WAIT] = { VAL, TMO, NO, NO },
+	[FUTEX_WAKE] = { VAL, NO, NO, NO },
+	[FUTEX_REQUEUE] = { VAL, VAL, ADR, NO },
+	[FUTEX_CMP_REQUEUE] = { VAL, VAL, ADR, VAL },
+	[FUTEX_WAKE_OP] = { VAL, VAL, ADR, VAL },
+	[FUTEX_LOCK_PI] = { NO, TMO, NO, NO },
+	[FUTEX_UNLOCK_PI] = { NO, NO, NO, NO },
+	[FUTEX_TRYLOCK_PI] = { NO, NO, NO, NO },
+	[FUTEX_WAIT_BITSET] = { VAL, TMO, NO, VAL },
+	[FUTEX_WAKE_BITSET] = { VAL, NO, NO, VAL },
+	[FUTEX_WAIT_REQUEUE_PI] = { VAL, TMO, ADR, NO },
+	[FUTEX_CMP_REQUEUE_PI] = { VAL, VAL, ADR, VAL },
+	[FUTEX_LOCK_PI2] = { NO, TMO, NO, NO },
+};
+
+/* futex: only the arguments the operation uses are compared. */
+void sys_futex_pre(struct vset *set, struct call *c)
+{
+	long op = arg_get(&set->t[0].regs, 1) & FUTEX_CMD_MASK;
+
+	if (op < 0 || op >= (long)(sizeof(futex_args) / sizeof(futex_args[0])) || op == FUTEX_FD) {
+		c->policy = RUN_DENY;
+		c->ret = -ENOSYS;
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		c->arg[2 + i] = futex_args[op][i];
 }

@@ -13,9 +13,18 @@ void sys_getpid(struct vset *set, struct call *c)
 	c->ret = set->vpid;
 }
 
+/*
+ * The parent every variant sees is the leader's. Where each variant's real
+ * parent is that one (the monitor, for the first variants), the kernel's
+ * own answer is right and the call runs as it is: no registers to set.
+ */
 void sys_getppid(struct vset *set, struct call *c)
 {
 	c->ret = set->vppid;
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].ppid != set->vppid)
+			return;
+	c->policy = RUN_ALL;
 }
 
 /* set_tid_address returns the caller's tid: the leader's, in every variant. */
@@ -35,7 +44,7 @@ void sys_tid_post(struct vset *set, struct call *c)
  */
 void sys_kill_pre(struct vset *set, struct call *c)
 {
-	int sig_arg = c->nr == __NR_tgkill ? 2 : 1;
+	int sig_arg = c->nr == __NR_tgkill || c->nr == __NR_rt_tgsigqueueinfo ? 2 : 1;
 	long sig = arg_get(&set->t[0].regs, sig_arg);
 
 	for (int i = 0; i < sig_arg; i++)
@@ -45,7 +54,8 @@ void sys_kill_pre(struct vset *set, struct call *c)
 	for (int i = 0; i < sig_arg; i++)
 		c->own_pid |= (uint8_t)(1u << i);
 	for (int v = 0; v < set->n; v++)
-		set->t[v].expect_sig = (int)sig;
+		if (sig > 0 && sig <= 64)
+			set->t[v].expect[sig]++;
 }
 
 /* prctl options, with what each is allowed to do. */

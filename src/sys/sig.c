@@ -1,6 +1,7 @@
 /* sys/sig.c - rt_sigaction: compared without handler addresses, and remembered. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 
 #include "../chorus.h"
 #include "../signals.h"
@@ -55,4 +56,48 @@ void sys_sigaction_post(struct vset *set, struct call *c)
 		return;
 	if (mem_read(set->t[0].tid, p, &act, sizeof(act)) == sizeof(act))
 		sys_sigaction_record(set, (int)s, act.handler, act.flags);
+}
+
+/*
+ * rt_sigsuspend runs in every variant (each waits with its own mask); it
+ * blocks in all of them, so a signal for the program interrupts all.
+ */
+void sys_sigsuspend_pre(struct vset *set, struct call *c)
+{
+	(void)set;
+	c->blocking = true;
+}
+
+static uint64_t pending_mask(pid_t tid)
+{
+	char path[64], line[256];
+	uint64_t m = 0, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigPnd: %lx", &v) == 1 || sscanf(line, "ShdPnd: %lx", &v) == 1)
+			m |= v;
+	fclose(f);
+	return m;
+}
+
+/*
+ * rt_sigtimedwait takes a signal out of the caller's queue. When every
+ * variant has one of the awaited signals queued (it sent them to itself),
+ * each takes its own; otherwise the leader waits and the result is copied.
+ */
+void sys_sigtimedwait_pre(struct vset *set, struct call *c)
+{
+	uint64_t want = 0;
+
+	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, 0), &want, sizeof(want)) != sizeof(want))
+		return;
+	for (int i = 0; i < set->n; i++)
+		if (!(pending_mask(set->t[i].tid) & want))
+			return;
+	c->policy = RUN_ALLR;
 }

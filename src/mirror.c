@@ -1,0 +1,149 @@
+/* mirror.c - the other variants get a twin of each descriptor the leader's call made. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "chorus.h"
+
+/* The descriptors a recvmsg received with SCM_RIGHTS, in the leader. */
+static void received_fds(struct vset *set, struct call *c)
+{
+	struct task *lead = &set->t[0];
+	unsigned char ctl[512];
+	struct msghdr m;
+	struct cmsghdr *h;
+
+	if (mem_read(lead->tid, (uint64_t)arg_get(&lead->regs, 1), &m, sizeof(m)) != sizeof(m) ||
+	    !m.msg_control || !m.msg_controllen)
+		return;
+	if (m.msg_controllen > sizeof(ctl))
+		m.msg_controllen = sizeof(ctl);
+	if (mem_read(lead->tid, (uint64_t)(uintptr_t)m.msg_control, ctl, m.msg_controllen) != (ssize_t)m.msg_controllen)
+		return;
+	m.msg_control = ctl;
+	for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
+		size_t n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t k = 0; k < n && c->nnew < (int)(sizeof(c->newfd) / sizeof(c->newfd[0])); k++)
+			memcpy(&c->newfd[c->nnew++], CMSG_DATA(h) + k * sizeof(int), sizeof(int));
+	}
+}
+
+/* Did the leader's successful call make descriptors the others must have too? */
+bool mirror_wanted(struct vset *set)
+{
+	struct call *c = &set->call;
+
+	c->nnew = 0;
+	if (c->policy == RUN_FD) {
+		c->newfd[0] = (int)c->ret;
+		c->nnew = 1;
+	} else if (c->nr == __NR_recvmsg) {
+		received_fds(set, c);
+	}
+	return c->nnew > 0;
+}
+
+static bool opens(long nr)
+{
+	return nr == __NR_open || nr == __NR_openat || nr == __NR_creat;
+}
+
+/* A placeholder: an event fd stands where the leader has a pipe, socket or terminal. */
+static void placeholder(struct task *t, bool cloexec)
+{
+	t->regs.orig_rax = __NR_eventfd2;
+	t->regs.rdi = 0;
+	t->regs.rsi = cloexec ? EFD_CLOEXEC : 0;
+}
+
+/* Step 0 is the follower's own call, changed; later steps are made again from its exit. */
+static void setup_step(struct vset *set, struct task *t)
+{
+	struct call *c = &set->call;
+	bool cloexec = fd_cloexec(set->t[0].tid, c->newfd[t->step]);
+
+	t->regs = t->saved;
+	if (t->step > 0) {
+		placeholder(t, cloexec);
+		t->regs.rip -= 2;
+		t->regs.rax = t->regs.orig_rax;
+	} else if (c->newfd_kind == MIRROR_REOPEN && c->nr == __NR_creat) {
+		t->regs.orig_rax = __NR_open;
+		t->regs.rsi = O_WRONLY | (cloexec ? O_CLOEXEC : 0);
+	} else if (c->newfd_kind == MIRROR_REOPEN) {
+		int a = c->nr == __NR_openat ? 2 : 1;
+
+		arg_set(&t->regs, a, arg_get(&t->regs, a) & ~(long)(O_CREAT | O_EXCL | O_TRUNC));
+	} else {
+		placeholder(t, cloexec);
+	}
+	if (regs_set(t) < 0 && errno != ESRCH)
+		die("cannot set registers of %d", t->tid);
+}
+
+/*
+ * A file, a directory or a harmless device is opened again by each variant
+ * (so that mmap works everywhere); anything else gets a placeholder, since
+ * only the leader ever does I/O on it.
+ */
+void mirror_begin(struct vset *set)
+{
+	struct call *c = &set->call;
+
+	c->newfd_kind = opens(c->nr) ? fd_mirror_kind(set->t[0].tid, c->newfd[0]) : MIRROR_PLACEHOLDER;
+	for (int i = 1; i < set->n; i++) {
+		struct task *t = &set->t[i];
+
+		t->saved = t->regs;
+		t->substituted = true;
+		t->step = 0;
+		setup_step(set, t);
+		task_resume_syscall(t);
+	}
+	set->phase = PH_FOLLOW;
+}
+
+/* True once every other variant has all its twins; false while some still work. */
+bool mirror_done(struct vset *set)
+{
+	struct call *c = &set->call;
+	bool done = true;
+
+	for (int i = 1; i < set->n; i++) {
+		struct task *t = &set->t[i];
+		long got = (long)t->regs.rax;
+
+		if (t->state == T_ENTRY) { /* the next step arrived at its entry */
+			task_resume_syscall(t);
+			done = false;
+			continue;
+		}
+		if (t->state != T_EXIT) {
+			vset_diverge(set, "variant %d ended while mirroring a descriptor", i);
+			return false;
+		}
+		if (t->step == c->nnew)
+			continue;
+		if (got != c->newfd[t->step]) {
+			vset_diverge(set, "variant %d could not mirror descriptor %d (got %ld)", i, c->newfd[t->step], got);
+			return false;
+		}
+		if (t->step == 0 && c->newfd_kind == MIRROR_REOPEN && !fd_same_file(set->t[0].tid, t->tid, (int)got)) {
+			vset_diverge(set, "descriptor %ld names another file in variant %d", got, i);
+			return false;
+		}
+		if (++t->step < c->nnew) {
+			setup_step(set, t);
+			task_resume(t, 0);
+			done = false;
+		}
+	}
+	return done;
+}
