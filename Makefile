@@ -11,7 +11,7 @@ SRC := $(wildcard src/*.c src/sys/*.c)
 OBJ := $(SRC:%.c=$(BUILD)/%.o)
 ASAN_OBJ := $(SRC:%.c=$(BUILD)/asan/%.o)
 
-.PHONY: all check demo bench asan clean deps tests
+.PHONY: all check demo bench asan clean deps tests docs
 all: $(BUILD)/chorus
 
 $(BUILD)/chorus: $(OBJ)
@@ -35,12 +35,15 @@ $(BUILD)/asan/%.o: %.c
 		-fno-sanitize-recover=all -c -o $@ $<
 
 -include tests/tests.mk
+-include tests/unit/unit.mk
 
 # Debian packages the build and the tests need; installed when run as root.
 deps:
 	@scripts/deps
 
-check: deps all asan tests
+check: deps all asan tests unit
+	@$(BUILD)/chorus --syscalls | cmp -s - doc/syscalls.md || \
+		{ echo "doc/syscalls.md does not match the table: run 'make docs'"; exit 1; }
 	tests/run
 	CHORUS=$(BUILD)/asan/chorus tests/run --chorus $(BUILD)/asan/chorus
 
@@ -49,6 +52,9 @@ demo: deps all
 
 bench: deps all
 	bench/run
+
+docs: all
+	$(BUILD)/chorus --syscalls > doc/syscalls.md
 
 clean:
 	rm -rf $(BUILD)

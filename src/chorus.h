@@ -155,6 +155,8 @@ struct pending_sig {
 enum { PRIV_NONE, PRIV_PLAIN, PRIV_PROCSTAT, PRIV_SIGNALFD, PRIV_SELF };
 struct fdstate {
 	uint8_t priv[FD_TRACK]; /* fds whose data is each variant's own, and of what kind */
+	int mon[FD_TRACK];	/* the monitor's copy of the leader's fd: 0 none yet, -1 not usable */
+	int pidfd;		/* the leader's pidfd, to copy its descriptors */
 };
 
 /* Signal dispositions, tracked from rt_sigaction, to decide restarts. */
@@ -271,6 +273,8 @@ int path_private_kind(const char *path);
 bool path_private(const char *path);
 int fd_mirror_kind(pid_t leader, int fd);
 void fd_exec_sync(struct vset *set);
+void fd_forget(struct vset *set, long fd);
+bool io_by_monitor(struct vset *set);
 
 /* report.c */
 void trace_call(struct vset *set);

@@ -119,6 +119,7 @@ void fd_exec_sync(struct vset *set)
 	for (int fd = 0; fd < FD_TRACK; fd++) {
 		char path[64];
 
+		fd_forget(set, fd);
 		if (!fd_private(&set->fds, fd))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", set->t[0].tid, fd);

@@ -87,11 +87,33 @@ static void usage(void)
 	     "      --events FILE         write start, divergence and exit events as JSON Lines\n"
 	     "      --divergence-status N exit status on a divergence (default 86)\n"
 	     "      --trace               print every syscall of the leader, as it is compared\n"
+	     "      --syscalls            list the syscalls chorus handles, and how\n"
 	     "  -h, --help                this help\n"
 	     "      --version             version\n\n"
 	     "Exit status: the program's own (128+signal if killed by one); 86 on a\n"
 	     "divergence; 125 when chorus fails; 126 when PROGRAM cannot be executed;\n"
 	     "127 when PROGRAM is not found.");
+}
+
+/* The table, as a Markdown list: what is covered and how. */
+static void list_syscalls(void)
+{
+	static const char *const how[] = {
+		[RUN_ALL] = "every variant", [RUN_ALLR] = "every variant, results compared",
+		[RUN_OWN] = "every variant, own results", [RUN_ONCE] = "once, result copied",
+		[RUN_FD] = "once, descriptor mirrored", [RUN_EMU] = "answered by the monitor",
+		[RUN_DENY] = "refused", [RUN_EXIT] = "every variant, ends it",
+		[RUN_EXEC] = "every variant, exec", [RUN_SIGRET] = "every variant",
+		[RUN_PLACE] = "every variant, placed",
+	};
+
+	puts("| syscall | how | irregular |\n|---|---|---|");
+	for (int i = 0; i < sc_count(); i++) {
+		const struct sc_desc *d = sc_at(i);
+
+		printf("| %s | %s%s%s | %s |\n", d->name, how[d->policy], d->policy == RUN_DENY ? ": " : "",
+		       d->policy == RUN_DENY ? strerrorname_np(d->err) : "", d->pre || d->post ? "yes" : "");
+	}
 }
 
 static int parse_int(const char *s, const char *what, int lo, int hi)
@@ -162,6 +184,7 @@ static int parse(int argc, char **argv)
 		{ "events", required_argument, 0, 'e' },
 		{ "divergence-status", required_argument, 0, 'd' },
 		{ "trace", no_argument, 0, 't' },
+		{ "syscalls", no_argument, 0, 's' },
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'v' },
 		{ 0, 0, 0, 0 },
@@ -180,6 +203,7 @@ static int parse(int argc, char **argv)
 			break;
 		case 'e': opt.events = optarg; break;
 		case 't': opt.trace = true; break;
+		case 's': list_syscalls(); exit(0);
 		case 'd': opt.divergence_status = parse_int(optarg, "--divergence-status", 0, 255); break;
 		case 'h': usage(); exit(0);
 		case 'v': puts("chorus " VERSION); exit(0);

@@ -32,8 +32,8 @@ int format_str(char *out, size_t outlen, const unsigned char *s, size_t n, size_
 			o += (size_t)snprintf(out + o, outlen - o, "\\n");
 		else if (ch == '\t')
 			o += (size_t)snprintf(out + o, outlen - o, "\\t");
-		else if (ch < 32 || ch >= 127)
-			o += (size_t)snprintf(out + o, outlen - o, "\\%o", ch);
+		else if (ch < 32 || ch >= 127) /* three digits when a digit follows, to read back right */
+			o += (size_t)snprintf(out + o, outlen - o, i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7' ? "\\%03o" : "\\%o", ch);
 		else
 			out[o++] = (char)ch;
 	}

@@ -323,6 +323,10 @@ static void begin_call(struct vset *set, long nr)
 	}
 	if (opt.trace)
 		trace_call(set);
+	if (c->policy == RUN_ONCE && io_by_monitor(set)) {
+		skip_all(set, c->ret);
+		return;
+	}
 	apply_own_pid(set);
 	run_policy(set);
 }

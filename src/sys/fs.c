@@ -96,6 +96,8 @@ void sys_fd_close_post(struct vset *set, struct call *c)
 {
 	long a0 = arg_get(&set->t[0].regs, 0), a1 = arg_get(&set->t[0].regs, 1);
 
+	if (c->nr == __NR_close)
+		fd_forget(set, a0); /* closed even when close fails */
 	if ((long)set->t[0].regs.rax < 0)
 		return;
 	if (c->nr == __NR_close) {
@@ -104,8 +106,10 @@ void sys_fd_close_post(struct vset *set, struct call *c)
 	}
 	if (arg_get(&set->t[0].regs, 2) & CLOSE_RANGE_CLOEXEC)
 		return;
-	for (long fd = a0; fd <= a1 && fd < FD_TRACK; fd++)
+	for (long fd = a0; fd <= a1 && fd < FD_TRACK; fd++) {
 		fd_set_private(&set->fds, fd, PRIV_NONE);
+		fd_forget(set, fd);
+	}
 }
 
 /* dup, dup2, dup3, F_DUPFD: the copy is private when the original is. */
@@ -114,6 +118,8 @@ void sys_dup_post(struct vset *set, struct call *c)
 	long newfd = (long)set->t[0].regs.rax;
 
 	(void)c;
+	if (newfd >= 0)
+		fd_forget(set, newfd);
 	if (newfd >= 0)
 		fd_set_private(&set->fds, newfd, fd_private(&set->fds, arg_get(&set->t[0].regs, 0)));
 }
