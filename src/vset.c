@@ -110,6 +110,11 @@ void vset_diverge(struct vset *set, const char *fmt, ...)
 /* Every variant is gone: the program ended, the same way in each or not. */
 static void ended(struct vset *set)
 {
+	if (set->fatal_sig) { /* killed by the monitor for a signal that kills */
+		set->exit_status = set->fatal_sig;
+		set->phase = PH_DONE;
+		return;
+	}
 	for (int i = 1; i < set->n; i++)
 		if (set->t[i].status != set->t[0].status) {
 			vset_diverge(set, "the variants ended differently");
@@ -540,6 +545,8 @@ void vset_event(struct vset *set, struct task *t)
 	for (int i = 0; i < set->n; i++)
 		if (!parked(&set->t[i]))
 			return;
+	if (set->fatal_sig && !all_in(set, T_GONE))
+		return; /* a signal that kills is taking every variant: wait for the last */
 	switch (set->phase) {
 	case PH_RUN: rendezvous(set); break;
 	case PH_LEADER: leader_done(set); break;

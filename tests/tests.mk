@@ -13,7 +13,18 @@ TEST_DIVERGE_BINS := $(patsubst $(TESTS_DIR)/diverge/%.c,$(BUILD)/tests/diverge/
 
 .PHONY: tests tests-clean
 
-tests: $(TEST_PROG_BINS) $(TEST_DIVERGE_BINS)
+# Two builds of one program, for --variant: other optimisation, other frame layout.
+TEST_VARIANT_BINS := $(BUILD)/tests/variant/file_io-O0 $(BUILD)/tests/variant/file_io-O2
+
+tests: $(TEST_PROG_BINS) $(TEST_DIVERGE_BINS) $(TEST_VARIANT_BINS)
+
+$(BUILD)/tests/variant/file_io-O0: $(TESTS_DIR)/progs/file_io.c $(wildcard $(TESTS_DIR)/progs/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -O0 -fstack-protector-all -o $@ $<
+
+$(BUILD)/tests/variant/file_io-O2: $(TESTS_DIR)/progs/file_io.c $(wildcard $(TESTS_DIR)/progs/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -O2 -fno-stack-protector -fomit-frame-pointer -o $@ $<
 
 $(BUILD)/tests/progs/%: $(TESTS_DIR)/progs/%.c $(wildcard $(TESTS_DIR)/progs/*.h)
 	@mkdir -p $(@D)
