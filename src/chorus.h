@@ -37,6 +37,8 @@ enum policy {
 	RUN_EXEC,	  /* execve: run in every variant, then the exec event */
 	RUN_SIGRET, /* rt_sigreturn: run in every variant, no exit stop */
 	RUN_PLACE,  /* mmap: the leader first, the others at a congruent address */
+	RUN_MON,    /* made by the monitor itself, outputs copied to every variant */
+	RUN_LAST = RUN_MON,
 };
 
 /* What an argument is and what it points to. */
@@ -275,6 +277,8 @@ int fd_mirror_kind(pid_t leader, int fd);
 void fd_exec_sync(struct vset *set);
 void fd_forget(struct vset *set, long fd);
 bool io_by_monitor(struct vset *set);
+bool call_in_monitor(struct vset *set);
+void sys_clock_pre(struct vset *set, struct call *c);
 
 /* report.c */
 void trace_call(struct vset *set);

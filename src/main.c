@@ -104,7 +104,7 @@ static void list_syscalls(void)
 		[RUN_FD] = "once, descriptor mirrored", [RUN_EMU] = "answered by the monitor",
 		[RUN_DENY] = "refused", [RUN_EXIT] = "every variant, ends it",
 		[RUN_EXEC] = "every variant, exec", [RUN_SIGRET] = "every variant",
-		[RUN_PLACE] = "every variant, placed",
+		[RUN_PLACE] = "every variant, placed", [RUN_MON] = "by the monitor, result copied",
 	};
 
 	puts("| syscall | how | irregular |\n|---|---|---|");

@@ -284,7 +284,7 @@ static void run_policy(struct vset *set)
 			task_resume_syscall(&set->t[i]);
 		set->phase = PH_ALL;
 		break;
-	case RUN_ONCE: case RUN_FD: case RUN_PLACE:
+	case RUN_ONCE: case RUN_FD: case RUN_PLACE: case RUN_MON:
 		task_resume_syscall(&set->t[0]);
 		set->phase = PH_LEADER;
 		break;
@@ -328,10 +328,12 @@ static void begin_call(struct vset *set, long nr)
 	}
 	if (opt.trace)
 		trace_call(set);
-	if (c->policy == RUN_ONCE && io_by_monitor(set)) {
+	if ((c->policy == RUN_ONCE && io_by_monitor(set)) || (c->policy == RUN_MON && call_in_monitor(set))) {
 		skip_all(set, c->ret);
 		return;
 	}
+	if (c->policy == RUN_MON)
+		c->policy = RUN_ONCE;
 	apply_own_pid(set);
 	run_policy(set);
 }

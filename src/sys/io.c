@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../chorus.h"
@@ -111,4 +112,65 @@ bool io_by_monitor(struct vset *set)
 		return false;
 	c->ret = w ? do_write(set, m, len, off, at) : do_read(set, m, len, off, at);
 	return true; /* a fault is the call's own result, as the kernel would give it */
+}
+
+/* Per-process and per-thread CPU clocks are the leader's to read. */
+void sys_clock_pre(struct vset *set, struct call *c)
+{
+	long clk = arg_get(&set->t[0].regs, 0);
+
+	if (clk < 0 || clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID)
+		c->policy = RUN_ONCE;
+}
+
+/* The bytes argument i received, given the result. */
+static size_t got_bytes(const struct arg_desc *a, size_t cap, long ret)
+{
+	if (a->kind == A_OUTS)
+		return a->size;
+	return (size_t)ret < cap ? (size_t)ret : cap;
+}
+
+/*
+ * Clock, randomness, uname: the monitor asks the kernel itself, with its own
+ * buffers for the outputs, and writes what it got into every variant. Each
+ * variant stops once; none makes the call. False when an argument is of a
+ * kind this cannot do, and the leader must make the call.
+ */
+bool call_in_monitor(struct vset *set)
+{
+	struct call *c = &set->call;
+	long a[6] = { 0 };
+	void *buf[6] = { 0 };
+	size_t cap[6] = { 0 };
+	bool ok = true;
+
+	for (int i = 0; i < c->nargs; i++) {
+		const struct arg_desc *d = &c->arg[i];
+
+		a[i] = arg_get(&set->t[0].regs, i);
+		if (d->kind == A_VAL || d->kind == A_NONE || !a[i])
+			continue;
+		if (d->kind == A_OUTS)
+			cap[i] = d->size;
+		else if (d->kind == A_OUT && arg_get(&set->t[0].regs, d->len) <= MAX_DIRECT)
+			cap[i] = (size_t)arg_get(&set->t[0].regs, d->len);
+		else
+			ok = false;
+		buf[i] = calloc(1, cap[i] + 1);
+		a[i] = (long)(uintptr_t)buf[i];
+	}
+	if (ok) {
+		c->ret = syscall(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		if (c->ret < 0)
+			c->ret = -errno;
+		for (int v = 0; v < set->n; v++)
+			for (int i = 0; i < c->nargs && c->ret >= 0; i++)
+				if (buf[i] && mem_write(set->t[v].tid, (uint64_t)arg_get(&set->t[v].regs, i), buf[i],
+							got_bytes(&c->arg[i], cap[i], c->ret)) < 0)
+					c->ret = -EFAULT;
+	}
+	for (int i = 0; i < 6; i++)
+		free(buf[i]);
+	return ok;
 }

@@ -265,7 +265,7 @@ static void test_table(void)
 	for (int i = 0; i < n; i++) {
 		const struct sc_desc *d = sc_at(i);
 
-		CHECK(d->policy > RUN_NONE && d->policy <= RUN_PLACE, "%s: invalid policy %d", d->name, d->policy);
+		CHECK(d->policy > RUN_NONE && d->policy <= RUN_LAST, "%s: invalid policy %d", d->name, d->policy);
 		if (d->policy == RUN_DENY) {
 			CHECK(d->err > 0 && d->err < 4096, "%s: DENY without an errno (%d)", d->name, d->err);
 			CHECK(d->nargs == 0 && !d->pre && !d->post, "%s: DENY row with arguments or handlers", d->name);
