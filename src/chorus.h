@@ -38,7 +38,8 @@ enum policy {
 	RUN_SIGRET, /* rt_sigreturn: run in every variant, no exit stop */
 	RUN_PLACE,  /* mmap: the leader first, the others at a congruent address */
 	RUN_MON,    /* made by the monitor itself, outputs copied to every variant */
-	RUN_LAST = RUN_MON,
+	RUN_FORK,   /* fork/vfork/clone: every variant, the children make a new set */
+	RUN_LAST = RUN_FORK,
 };
 
 /* What an argument is and what it points to. */
@@ -105,11 +106,14 @@ enum tstate {
 	T_RDTSC,    /* stopped on a trapped rdtsc/rdtscp */
 	T_GONE,	    /* exited or killed */
 	T_SIGWAIT,  /* resumed to take a signal the monitor queued */
+	T_NEW,	    /* a new child, before its first stop */
+	T_FORKED,   /* stopped at the fork event of its clone/fork/vfork */
 };
 
 struct task {
 	pid_t tid;
 	pid_t ppid; /* real parent */
+	pid_t child; /* at a fork event: the new child's tid */
 	int idx;
 	enum tstate state;
 	struct user_regs_struct regs; /* at the stop, as the variant left them */
@@ -138,6 +142,8 @@ struct call {
 	bool blocking;	  /* may block in every variant: interrupt them for a signal */
 	long ret;	  /* leader's (or emulated) result */
 	uint8_t own_pid;  /* arguments set to each variant's real pid once compared */
+	struct vset *pid_set[6]; /* for own_pid: whose pid (NULL: the caller's own) */
+	struct vset *child; /* the set a fork made */
 	long lead_regs_args[6];
 	int newfd_kind;	  /* how followers mirror the first new descriptor */
 	int newfd[16];	  /* descriptors the leader's call made */
@@ -225,6 +231,11 @@ int filter_install(void);
 /* monitor.c */
 int monitor_run(struct vset *set);
 void monitor_kill_all(struct vset *set);
+void monitor_add_set(struct vset *set);
+void monitor_drop_set(struct vset *set);
+struct vset *monitor_set_by_vpid(pid_t vpid);
+void monitor_adopt(struct vset *set);
+void monitor_finish(int status);
 
 /* vset.c */
 void vset_event(struct vset *set, struct task *t);
@@ -257,6 +268,14 @@ bool fd_same_file(pid_t a, pid_t b, int fd);
 bool mirror_wanted(struct vset *set);
 void mirror_begin(struct vset *set);
 bool mirror_done(struct vset *set);
+
+/* fork.c */
+void fork_spawn(struct vset *set);
+void fork_done(struct vset *set);
+void sys_clone_pre(struct vset *set, struct call *c);
+void sys_wait_pre(struct vset *set, struct call *c);
+bool reap_wanted(struct vset *set);
+bool reap_done(struct vset *set);
 
 /* mm.c */
 void place_begin(struct vset *set);

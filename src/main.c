@@ -105,6 +105,7 @@ static void list_syscalls(void)
 		[RUN_DENY] = "refused", [RUN_EXIT] = "every variant, ends it",
 		[RUN_EXEC] = "every variant, exec", [RUN_SIGRET] = "every variant",
 		[RUN_PLACE] = "every variant, placed", [RUN_MON] = "by the monitor, result copied",
+		[RUN_FORK] = "every variant, children make a set",
 	};
 
 	puts("| syscall | how | irregular |\n|---|---|---|");

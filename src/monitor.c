@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
@@ -27,7 +28,17 @@ static void on_stop(struct vset *set, struct task *t, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
 
-	if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
+	if (t->state == T_NEW && (event == PTRACE_EVENT_STOP || sig == SIGSTOP)) {
+		task_resume(t, 0); /* a new child's first stop: off to its first syscall */
+	} else if (sig == SIGTRAP && (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+				      event == PTRACE_EVENT_CLONE)) {
+		unsigned long child = 0;
+
+		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &child);
+		t->child = (pid_t)child;
+		t->state = T_FORKED;
+		vset_event(set, t);
+	} else if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
 		regs_get(t);
 		t->state = T_ENTRY;
 		vset_event(set, t);
@@ -65,10 +76,99 @@ static pid_t wait_any(int *status)
 	return waitpid(-1, status, __WALL);
 }
 
-/* Runs until every variant of the set has ended; returns the wait status. */
+/* Every variant set: the program's first process and each it forked. */
+static struct vset **sets;
+static int nsets, capsets;
+static struct vset *root;
+
+/* Stops of new children that came before their parent's fork event. */
+#define EARLY 64
+static struct { pid_t tid; int status; } early[EARLY];
+static int nearly;
+
+void monitor_add_set(struct vset *set)
+{
+	if (nsets == capsets) {
+		capsets = capsets ? capsets * 2 : 16;
+		sets = realloc(sets, sizeof(*sets) * (size_t)capsets);
+		if (!sets)
+			die("out of memory");
+	}
+	sets[nsets++] = set;
+}
+
+void monitor_drop_set(struct vset *set)
+{
+	for (int i = 0; i < nsets; i++)
+		if (sets[i] == set) {
+			sets[i] = sets[--nsets];
+			if (set != root)
+				free(set);
+			return;
+		}
+}
+
+struct vset *monitor_set_by_vpid(pid_t vpid)
+{
+	for (int i = 0; i < nsets; i++)
+		if (sets[i]->vpid == vpid)
+			return sets[i];
+	return NULL;
+}
+
+static struct task *find_task(pid_t tid, struct vset **setp)
+{
+	for (int i = 0; i < nsets; i++) {
+		struct task *t = vset_find(sets[i], tid);
+
+		if (t) {
+			*setp = sets[i];
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static void dispatch(struct vset *set, struct task *t, int status)
+{
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		t->state = T_GONE;
+		t->status = status;
+		vset_event(set, t);
+	} else if (WIFSTOPPED(status)) {
+		on_stop(set, t, status);
+	}
+}
+
+/* A new set's tasks may have stopped already: hand those stops over now. */
+void monitor_adopt(struct vset *set)
+{
+	for (int i = 0; i < nearly; i++) {
+		struct task *t = vset_find(set, early[i].tid);
+
+		if (t) {
+			int status = early[i].status;
+
+			early[i--] = early[--nearly];
+			dispatch(set, t, status);
+		}
+	}
+}
+
+/* The whole program ends with this status (a divergence: -1). */
+void monitor_finish(int status)
+{
+	root->exit_status = status;
+	root->phase = PH_DONE;
+}
+
+/* Runs until the program's first process has ended; returns its wait status. */
 int monitor_run(struct vset *set)
 {
+	root = set;
+	monitor_add_set(set);
 	while (set->phase != PH_DONE) {
+		struct vset *owner = NULL;
 		int status;
 		pid_t pid = wait_any(&status);
 		struct task *t;
@@ -80,38 +180,43 @@ int monitor_run(struct vset *set)
 				break;
 			die("waitpid: %s", strerror(errno));
 		}
-		t = vset_find(set, pid);
-		if (!t)
-			continue;
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			t->state = T_GONE;
-			t->status = status;
-			vset_event(set, t);
-		} else if (WIFSTOPPED(status)) {
-			on_stop(set, t, status);
-		}
+		t = find_task(pid, &owner);
+		if (t)
+			dispatch(owner, t, status);
+		else if (WIFSTOPPED(status) && nearly < EARLY)
+			early[nearly++] = (typeof(early[0])){ pid, status };
 	}
+	monitor_kill_all(set);
 	return set->exit_status;
 }
 
-/* Kills every variant and waits until each is gone. */
+static void reap(struct task *t)
+{
+	int status;
+
+	while (t->state != T_GONE && t->tid > 0) {
+		pid_t p = waitpid(t->tid, &status, __WALL);
+
+		if (p < 0 && errno != EINTR)
+			break;
+		if (p == t->tid && (WIFEXITED(status) || WIFSIGNALED(status)))
+			t->state = T_GONE;
+	}
+	t->state = T_GONE;
+}
+
+/* Kills every variant of every set and waits until each is gone. */
 void monitor_kill_all(struct vset *set)
 {
-	for (int i = 0; i < set->n; i++)
-		if (set->t[i].state != T_GONE && set->t[i].tid > 0)
-			kill(set->t[i].tid, SIGKILL);
-	for (int i = 0; i < set->n; i++) {
-		struct task *t = &set->t[i];
-		int status;
+	struct vset *only[1] = { set };
+	struct vset **all = nsets ? sets : only;
+	int n = nsets ? nsets : 1;
 
-		while (t->state != T_GONE && t->tid > 0) {
-			pid_t p = waitpid(t->tid, &status, __WALL);
-
-			if (p < 0 && errno != EINTR)
-				break;
-			if (p == t->tid && (WIFEXITED(status) || WIFSIGNALED(status)))
-				t->state = T_GONE;
-		}
-		t->state = T_GONE;
-	}
+	for (int s = 0; s < n; s++)
+		for (int i = 0; i < all[s]->n; i++)
+			if (all[s]->t[i].state != T_GONE && all[s]->t[i].tid > 0)
+				kill(all[s]->t[i].tid, SIGKILL);
+	for (int s = 0; s < n; s++)
+		for (int i = 0; i < all[s]->n; i++)
+			reap(&all[s]->t[i]);
 }

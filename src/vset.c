@@ -45,7 +45,7 @@ void task_resume_syscall(struct task *t)
 
 static bool parked(const struct task *t)
 {
-	return t->state != T_RUNNING && t->state != T_INCALL && t->state != T_SIGWAIT;
+	return t->state != T_RUNNING && t->state != T_INCALL && t->state != T_SIGWAIT && t->state != T_NEW;
 }
 
 static bool any_in(const struct vset *set, enum tstate s)
@@ -103,8 +103,8 @@ void vset_diverge(struct vset *set, const char *fmt, ...)
 	va_end(ap);
 	report_divergence(set, "divergence", detail);
 	monitor_kill_all(set);
-	set->exit_status = -1;
 	set->phase = PH_DONE;
+	monitor_finish(-1);
 }
 
 /* Every variant is gone: the program ended, the same way in each or not. */
@@ -264,8 +264,11 @@ static void apply_own_pid(struct vset *set)
 		t->saved = t->regs;
 		t->substituted = true;
 		for (int i = 0; i < 6; i++)
-			if (set->call.own_pid & (1u << i))
-				arg_set(&t->regs, i, t->tid);
+			if (set->call.own_pid & (1u << i)) {
+				struct vset *whose = set->call.pid_set[i] ? set->call.pid_set[i] : set;
+
+				arg_set(&t->regs, i, whose->t[v].tid);
+			}
 		if (regs_set(t) < 0 && errno != ESRCH)
 			die("cannot set registers of %d", t->tid);
 	}
@@ -279,7 +282,7 @@ static void run_policy(struct vset *set)
 	case RUN_ALL: case RUN_OWN: case RUN_SIGRET: case RUN_EXIT:
 		resume_all(set);
 		break;
-	case RUN_ALLR: case RUN_EXEC:
+	case RUN_ALLR: case RUN_EXEC: case RUN_FORK:
 		for (int i = 0; i < set->n; i++)
 			task_resume_syscall(&set->t[i]);
 		set->phase = PH_ALL;
@@ -428,6 +431,11 @@ static void follow_done(struct vset *set)
 	struct call *c = &set->call;
 	struct task *lead = &set->t[0];
 
+	if (c->nr == __NR_wait4) {
+		if (reap_done(set))
+			finish_once(set);
+		return;
+	}
 	if (c->policy == RUN_PLACE) {
 		if (place_done(set)) {
 			for (int i = 1; i < set->n; i++)
@@ -469,6 +477,8 @@ static void leader_done(struct vset *set)
 	set->call.ret = ret;
 	if (ret >= 0 && mirror_wanted(set))
 		mirror_begin(set);
+	else if (ret > 0 && reap_wanted(set))
+		set->phase = PH_FOLLOW;
 	else if (set->call.policy == RUN_PLACE && (unsigned long)ret < -4096UL)
 		place_begin(set);
 	else
@@ -504,6 +514,13 @@ static void all_done(struct vset *set)
 {
 	struct call *c = &set->call;
 
+	if (c->policy == RUN_FORK && any_in(set, T_FORKED)) {
+		if (all_in(set, T_FORKED))
+			fork_spawn(set);
+		else
+			vset_diverge(set, "fork made a child in some variants only");
+		return;
+	}
 	if (any_in(set, T_GONE) || any_in(set, T_FAULT)) {
 		rendezvous(set);
 		return;
@@ -515,6 +532,10 @@ static void all_done(struct vset *set)
 			restart_call(set, (long)set->t[i].regs.rax);
 			return;
 		}
+	if (c->policy == RUN_FORK) {
+		fork_done(set);
+		return;
+	}
 	if (c->policy == RUN_EXEC) {
 		for (int i = 1; i < set->n; i++)
 			if (set->t[i].regs.rax != set->t[0].regs.rax) {

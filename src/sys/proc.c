@@ -47,6 +47,16 @@ void sys_kill_pre(struct vset *set, struct call *c)
 	int sig_arg = c->nr == __NR_tgkill || c->nr == __NR_rt_tgsigqueueinfo ? 2 : 1;
 	long sig = arg_get(&set->t[0].regs, sig_arg);
 
+	struct vset *other = monitor_set_by_vpid((pid_t)arg_get(&set->t[0].regs, 0));
+
+	if (other && other != set) {
+		/* another process of the program: each variant signals its own twin of it */
+		c->policy = RUN_ALLR;
+		c->own_pid = (uint8_t)((1u << sig_arg) - 1);
+		for (int i = 0; i < sig_arg; i++)
+			c->pid_set[i] = other;
+		return;
+	}
 	for (int i = 0; i < sig_arg; i++)
 		if (arg_get(&set->t[0].regs, i) != set->vpid)
 			return;

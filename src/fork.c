@@ -1,0 +1,143 @@
+/* fork.c - processes: the k-th child of every variant together form a new variant set. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "chorus.h"
+
+/* Threads are not handled yet: clone with CLONE_THREAD fails closed. */
+void sys_clone_pre(struct vset *set, struct call *c)
+{
+	long flags = arg_get(&set->t[0].regs, 0);
+
+	if (flags & CLONE_THREAD) {
+		warn_once_syscall(__NR_clone, "with CLONE_THREAD (threads) is not supported: it returns ENOSYS");
+		c->policy = RUN_DENY;
+		c->ret = -ENOSYS;
+	}
+}
+
+/*
+ * Every variant has stopped at its fork event: their children are the new
+ * set, in variant order. The children stay stopped until they are in the
+ * set, so none of their syscalls escapes the monitor, not even the first.
+ */
+void fork_spawn(struct vset *set)
+{
+	struct vset *c = calloc(1, sizeof(*c));
+	long flags = set->call.nr == __NR_clone ? arg_get(&set->t[0].regs, 0) : 0;
+
+	if (!c)
+		die("out of memory");
+	c->n = set->n;
+	c->phase = PH_RUN;
+	c->vpid = set->t[0].child;
+	c->vppid = set->vpid;
+	memcpy(c->fds.priv, set->fds.priv, sizeof(c->fds.priv));
+	c->sig = set->sig;
+	for (int k = 0; k < set->n; k++) {
+		struct task *t = &c->t[k];
+		uint64_t ctid = (uint64_t)arg_get(&set->t[k].regs, 3);
+
+		t->tid = set->t[k].child;
+		t->ppid = set->t[k].tid;
+		t->idx = k;
+		t->state = T_NEW;
+		t->shift = set->t[k].shift;
+		t->placed = set->t[k].placed;
+		if ((flags & CLONE_CHILD_SETTID) && ctid && k > 0) /* the child's own tid: the leader child's */
+			mem_write(t->tid, ctid, &c->vpid, sizeof(pid_t));
+	}
+	set->call.child = c;
+	monitor_add_set(c);
+	for (int k = 0; k < set->n; k++)
+		task_resume_syscall(&set->t[k]);
+	monitor_adopt(c);
+}
+
+/* The parents return from fork: each is told the leader child's pid. */
+void fork_done(struct vset *set)
+{
+	struct vset *c = set->call.child;
+	long flags = set->call.nr == __NR_clone ? arg_get(&set->t[0].regs, 0) : 0;
+
+	for (int k = 0; k < set->n; k++) {
+		struct task *t = &set->t[k];
+		uint64_t ptid = (uint64_t)arg_get(&t->regs, 2);
+
+		if ((long)t->regs.rax != (long)set->t[0].regs.rax && !c) {
+			vset_diverge(set, "fork failed differently in variant %d", k);
+			return;
+		}
+		if (c && (long)t->regs.rax > 0) {
+			t->regs.rax = (unsigned long)c->vpid;
+			regs_set(t);
+			if ((flags & CLONE_PARENT_SETTID) && ptid)
+				mem_write(t->tid, ptid, &c->vpid, sizeof(pid_t));
+		}
+		task_resume(t, 0);
+	}
+	set->phase = PH_RUN;
+}
+
+/* wait4 for a child set names it by the leader child's pid: the same in every variant. */
+void sys_wait_pre(struct vset *set, struct call *c)
+{
+	(void)set;
+	(void)c;
+}
+
+/*
+ * The leader has reaped a child. Each other variant must reap its own
+ * twin of it, or keep a zombie the program never sees: its wait4 is made
+ * again for exactly that child, blocking (the twin is ending too, the
+ * child set ended in lockstep).
+ */
+bool reap_wanted(struct vset *set)
+{
+	struct vset *x = monitor_set_by_vpid((pid_t)set->call.ret);
+
+	if (set->call.nr != __NR_wait4 || !x)
+		return false;
+	set->call.child = x;
+	for (int k = 1; k < set->n; k++) {
+		struct task *t = &set->t[k];
+
+		t->saved = t->regs;
+		t->substituted = true;
+		t->step = 0;
+		arg_set(&t->regs, 0, x->t[k].tid);
+		arg_set(&t->regs, 2, arg_get(&t->regs, 2) & ~(long)WNOHANG);
+		if (regs_set(t) < 0 && errno != ESRCH)
+			die("cannot set registers of %d", t->tid);
+		task_resume_syscall(t);
+	}
+	return true;
+}
+
+/* True once every other variant has reaped its twin; the reaped set is gone. */
+bool reap_done(struct vset *set)
+{
+	struct vset *x = set->call.child;
+
+	for (int k = 1; k < set->n; k++) {
+		struct task *t = &set->t[k];
+
+		if (t->state != T_EXIT) {
+			vset_diverge(set, "variant %d stopped while reaping a child", k);
+			return false;
+		}
+		if ((long)t->regs.rax != x->t[k].tid) {
+			vset_diverge(set, "variant %d reaped %ld, not its child %d", k, (long)t->regs.rax, x->t[k].tid);
+			return false;
+		}
+		restore_args(t);
+	}
+	if (x->phase == PH_DONE)
+		monitor_drop_set(x);
+	return true;
+}
