@@ -123,6 +123,7 @@ struct task {
 	siginfo_t si; /* for T_FAULT */
 	int rdtscp;   /* for T_RDTSC: 1 when rdtscp */
 	uint8_t expect[65]; /* signals it sent itself, to let through as they come */
+	int16_t deliver[65]; /* delivery slot + 1 of a signal the monitor queued to deliver */
 	int64_t shift;	/* where this variant's mappings lie relative to the leader's */
 	bool placed;	/* shift is known (for the current exec) */
 	int tries;	/* attempts at placing the current mapping */
@@ -234,6 +235,7 @@ void monitor_kill_all(struct vset *set);
 void monitor_add_set(struct vset *set);
 void monitor_drop_set(struct vset *set);
 struct vset *monitor_set_by_vpid(pid_t vpid);
+struct vset *monitor_set_of(int k, pid_t real);
 void monitor_adopt(struct vset *set);
 void monitor_finish(int status);
 
@@ -273,7 +275,8 @@ bool mirror_done(struct vset *set);
 void fork_spawn(struct vset *set);
 void fork_done(struct vset *set);
 void sys_clone_pre(struct vset *set, struct call *c);
-void sys_wait_pre(struct vset *set, struct call *c);
+void sys_pid_result_post(struct vset *set, struct call *c);
+void pid_args(struct vset *set, struct call *c);
 bool reap_wanted(struct vset *set);
 bool reap_done(struct vset *set);
 

@@ -84,11 +84,39 @@ void fork_done(struct vset *set)
 	set->phase = PH_RUN;
 }
 
-/* wait4 for a child set names it by the leader child's pid: the same in every variant. */
-void sys_wait_pre(struct vset *set, struct call *c)
+/*
+ * A pid argument names a process of the program by the pid the program
+ * sees (the leader's); in a call every variant makes, each variant must
+ * name its own twin of that process.
+ */
+void pid_args(struct vset *set, struct call *c)
 {
-	(void)set;
+	if (c->policy != RUN_ALL && c->policy != RUN_ALLR && c->policy != RUN_OWN)
+		return;
+	for (int i = 0; i < c->nargs; i++) {
+		long v = arg_get(&set->t[0].regs, i);
+		struct vset *x = c->arg[i].kind == A_PID && v > 0 ? monitor_set_by_vpid((pid_t)v) : NULL;
+
+		if (x && !(c->own_pid & (1u << i))) {
+			c->own_pid |= (uint8_t)(1u << i);
+			c->pid_set[i] = x;
+		}
+	}
+}
+
+/* A result that is a pid (getpgid, setsid ...): each variant's own twin becomes the leader's pid. */
+void sys_pid_result_post(struct vset *set, struct call *c)
+{
 	(void)c;
+	for (int k = 0; k < set->n; k++) {
+		struct task *t = &set->t[k];
+		struct vset *x = (long)t->regs.rax > 0 ? monitor_set_of(k, (pid_t)t->regs.rax) : NULL;
+
+		if (x && (pid_t)t->regs.rax != x->vpid) {
+			t->regs.rax = (unsigned long)x->vpid;
+			regs_set(t);
+		}
+	}
 }
 
 /*
@@ -97,11 +125,26 @@ void sys_wait_pre(struct vset *set, struct call *c)
  * again for exactly that child, blocking (the twin is ending too, the
  * child set ended in lockstep).
  */
+/* The child the leader's wait4 or waitid reaped, if it has twins to reap. */
+static struct vset *reaped(struct vset *set)
+{
+	struct task *lead = &set->t[0];
+	siginfo_t si;
+
+	if (set->call.nr == __NR_wait4 && set->call.ret > 0)
+		return monitor_set_by_vpid((pid_t)set->call.ret);
+	if (set->call.nr != __NR_waitid || set->call.ret != 0 || (arg_get(&lead->regs, 3) & WNOWAIT) ||
+	    mem_read(lead->tid, (uint64_t)arg_get(&lead->regs, 2), &si, sizeof(si)) != sizeof(si) || si.si_pid <= 0)
+		return NULL;
+	return monitor_set_by_vpid(si.si_pid);
+}
+
 bool reap_wanted(struct vset *set)
 {
-	struct vset *x = monitor_set_by_vpid((pid_t)set->call.ret);
+	struct vset *x = reaped(set);
+	bool waitid = set->call.nr == __NR_waitid;
 
-	if (set->call.nr != __NR_wait4 || !x)
+	if (!x)
 		return false;
 	set->call.child = x;
 	for (int k = 1; k < set->n; k++) {
@@ -110,8 +153,14 @@ bool reap_wanted(struct vset *set)
 		t->saved = t->regs;
 		t->substituted = true;
 		t->step = 0;
-		arg_set(&t->regs, 0, x->t[k].tid);
-		arg_set(&t->regs, 2, arg_get(&t->regs, 2) & ~(long)WNOHANG);
+		if (waitid) {
+			arg_set(&t->regs, 0, P_PID);
+			arg_set(&t->regs, 1, x->t[k].tid);
+			arg_set(&t->regs, 3, arg_get(&t->regs, 3) & ~(long)WNOHANG);
+		} else {
+			arg_set(&t->regs, 0, x->t[k].tid);
+			arg_set(&t->regs, 2, arg_get(&t->regs, 2) & ~(long)WNOHANG);
+		}
 		if (regs_set(t) < 0 && errno != ESRCH)
 			die("cannot set registers of %d", t->tid);
 		task_resume_syscall(t);
@@ -131,7 +180,7 @@ bool reap_done(struct vset *set)
 			vset_diverge(set, "variant %d stopped while reaping a child", k);
 			return false;
 		}
-		if ((long)t->regs.rax != x->t[k].tid) {
+		if ((long)t->regs.rax != (set->call.nr == __NR_waitid ? 0 : x->t[k].tid)) {
 			vset_diverge(set, "variant %d reaped %ld, not its child %d", k, (long)t->regs.rax, x->t[k].tid);
 			return false;
 		}

@@ -116,6 +116,15 @@ struct vset *monitor_set_by_vpid(pid_t vpid)
 	return NULL;
 }
 
+/* The set whose variant k has the real pid `real`. */
+struct vset *monitor_set_of(int k, pid_t real)
+{
+	for (int i = 0; i < nsets; i++)
+		if (k < sets[i]->n && sets[i]->t[k].tid == real)
+			return sets[i];
+	return NULL;
+}
+
 static struct task *find_task(pid_t tid, struct vset **setp)
 {
 	for (int i = 0; i < nsets; i++) {

@@ -152,7 +152,7 @@ static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 		return;
 	}
 	pending_add(set, s, si);
-	vset_interrupt(set, s);
+	vset_interrupt(set, t, s);
 }
 
 /* A signal-delivery stop of one variant. */
@@ -166,9 +166,17 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 		return;
 	}
 	magic = magic_of(&si);
-	if (magic == MAGIC_DELIVER) {
-		unsigned slot = (unsigned)((unsigned long)si.si_value.sival_ptr >> 32) % MAX_PENDING;
+	/*
+	 * A standard signal queued twice is pending once: an interrupt queued
+	 * earlier may stand for a delivery queued later. Deliver it then.
+	 */
+	if (magic == MAGIC_DELIVER || (magic == MAGIC_INTERRUPT && t->deliver[sig])) {
+		unsigned slot = magic == MAGIC_DELIVER ?
+			(unsigned)((unsigned long)si.si_value.sival_ptr >> 32) % MAX_PENDING :
+			(unsigned)(t->deliver[sig] - 1) % MAX_PENDING;
 
+		if (t->deliver[sig] == (int16_t)(slot + 1))
+			t->deliver[sig] = 0;
 		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &set->delivering[slot]);
 		task_resume(t, sig);
 	} else if (magic == MAGIC_INTERRUPT) {

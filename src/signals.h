@@ -13,7 +13,7 @@ void signal_stop(struct vset *set, struct task *t, int sig);
 void signals_after_exec(struct vset *set);
 void signals_install_monitor(struct vset *set);
 void signals_child_reset(void);
-void vset_interrupt(struct vset *set, int s);
+void vset_interrupt(struct vset *set, struct task *from, int s);
 void sys_sigaction_record(struct vset *set, int s, uint64_t handler, uint64_t flags);
 
 #endif

@@ -202,6 +202,7 @@ static void deliver_pending(struct vset *set, int i)
 		else
 			task_rewind(t);
 		signal_queue(t, s, MAGIC_DELIVER | (long)slot << 32);
+		t->deliver[s] = (int16_t)(slot + 1);
 		task_resume(t, 0);
 	}
 	set->phase = PH_RUN;
@@ -324,6 +325,7 @@ static void begin_call(struct vset *set, long nr)
 		c->d->pre(set, c);
 	if (set->phase == PH_DONE)
 		return;
+	pid_args(set, c);
 	v = compare_call(set, why, sizeof(why));
 	if (v) {
 		vset_diverge(set, "%s", why);
@@ -431,7 +433,7 @@ static void follow_done(struct vset *set)
 	struct call *c = &set->call;
 	struct task *lead = &set->t[0];
 
-	if (c->nr == __NR_wait4) {
+	if (c->nr == __NR_wait4 || c->nr == __NR_waitid) {
 		if (reap_done(set))
 			finish_once(set);
 		return;
@@ -498,6 +500,7 @@ static void exec_done(struct vset *set)
 			vset_diverge(set, "execve succeeded in some variants only");
 			return;
 		}
+	memset(set->exec_seen, 0, sizeof(set->exec_seen));
 	if (ret == 0) {
 		if (set->launching)
 			events_start(set);
@@ -584,7 +587,7 @@ void vset_event(struct vset *set, struct task *t)
  * (the leader in a call it makes for all, or all of them in a call such as
  * sigsuspend): interrupt them, so that they come back to a syscall entry.
  */
-void vset_interrupt(struct vset *set, int s)
+void vset_interrupt(struct vset *set, struct task *from, int s)
 {
 	struct task *lead = &set->t[0];
 
@@ -592,6 +595,6 @@ void vset_interrupt(struct vset *set, int s)
 		signal_queue(lead, s, MAGIC_INTERRUPT);
 	if (set->phase == PH_RUN && set->call.blocking)
 		for (int i = 0; i < set->n; i++)
-			if (set->t[i].state == T_RUNNING)
+			if (set->t[i].state == T_RUNNING && &set->t[i] != from)
 				signal_queue(&set->t[i], s, MAGIC_INTERRUPT);
 }
