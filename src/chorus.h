@@ -245,6 +245,8 @@ struct task *vset_find(struct vset *set, pid_t tid);
 void task_resume(struct task *t, int sig);
 void task_resume_syscall(struct task *t);
 void restore_args(struct task *t);
+bool task_retry(struct task *t);
+bool is_restart(long r);
 void vset_diverge(struct vset *set, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* tracee.c */

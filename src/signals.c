@@ -115,12 +115,39 @@ static bool default_stops(int s)
  * A signal that would kill the program right away kills every variant
  * right away; the program's exit status is that signal's.
  */
-static void fatal(struct vset *set, int s)
+static void fatal(struct vset *set, struct task *from, int s)
 {
 	set->fatal_sig = s;
-	for (int i = 0; i < set->n; i++)
-		if (set->t[i].state != T_GONE)
-			kill(set->t[i].tid, SIGKILL);
+	for (int i = 0; i < set->n; i++) {
+		struct task *t = &set->t[i];
+
+		if (t == from || t->state == T_GONE)
+			continue;
+		syscall(SYS_tgkill, t->tid, t->tid, s);
+		fatal_release(set, t);
+	}
+	task_resume(from, s);
+}
+
+/*
+ * While a killing signal takes the set, a stopped variant goes on without
+ * making its call, so that the signal reaches it: it dies of that signal,
+ * as its parent will see.
+ */
+void fatal_release(struct vset *set, struct task *t)
+{
+	(void)set;
+	switch (t->state) {
+	case T_ENTRY:
+		task_skip(t, -EINTR);
+		task_resume(t, 0);
+		break;
+	case T_EXIT: case T_FAULT: case T_RDTSC: case T_FORKED: case T_NEW:
+		task_resume(t, 0);
+		break;
+	default:
+		break;
+	}
 }
 
 /* Like the kernel: a standard signal is pending once, real-time ones queue. */
@@ -142,15 +169,15 @@ static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 
 	if (si->si_pid == getpid() && si->si_code == SI_TKILL)
 		*si = forwarded[s];
-	task_resume(t, 0);
-	if (set->sig.ignored & bit)
-		return;
-	if (!(set->sig.handled & bit) && default_ignored(s))
-		return;
-	if (!(set->sig.handled & bit) && !default_stops(s)) {
-		fatal(set, s);
+	if (set->sig.ignored & bit || (!(set->sig.handled & bit) && default_ignored(s))) {
+		task_resume(t, 0);
 		return;
 	}
+	if (!(set->sig.handled & bit) && !default_stops(s)) {
+		fatal(set, t, s);
+		return;
+	}
+	task_resume(t, 0);
 	pending_add(set, s, si);
 	vset_interrupt(set, t, s);
 }
@@ -161,7 +188,7 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 	siginfo_t si;
 	long magic;
 
-	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0) {
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || (set->fatal_sig && sig == set->fatal_sig)) {
 		task_resume(t, sig);
 		return;
 	}

@@ -384,7 +384,7 @@ static void run_post(struct vset *set)
 		set->call.d->post(set, &set->call);
 }
 
-static bool is_restart(long r)
+bool is_restart(long r)
 {
 	return r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND ||
 	       r == -ERESTART_RESTARTBLOCK;
@@ -513,11 +513,49 @@ static void exec_done(struct vset *set)
 	resume_all(set);
 }
 
+/*
+ * fork fails with a restart code when a signal is pending (a variant's
+ * own SIGCHLD, say) while others have forked already: that variant takes
+ * its signal (the monitor keeps it) and makes the call again.
+ */
+static bool fork_retry(struct vset *set)
+{
+	bool waiting = false;
+
+	for (int i = 0; i < set->n; i++)
+		waiting |= task_retry(&set->t[i]);
+	return waiting;
+}
+
+/*
+ * A call the monitor runs in one variant on its own (a fork, a reap) was
+ * interrupted by a signal pending there: let the variant take it (the
+ * monitor keeps it) and make the same call again. True while that goes on.
+ */
+bool task_retry(struct task *t)
+{
+	if (t->state == T_EXIT && is_restart((long)t->regs.rax)) {
+		t->regs.rax = t->regs.orig_rax;
+		t->regs.rip -= 2;
+		if (regs_set(t) < 0 && errno != ESRCH)
+			die("cannot set registers of %d", t->tid);
+		task_resume(t, 0);
+		return true;
+	}
+	if (t->state == T_ENTRY) { /* back at the call, after the signal */
+		task_resume_syscall(t);
+		return true;
+	}
+	return false;
+}
+
 static void all_done(struct vset *set)
 {
 	struct call *c = &set->call;
 
 	if (c->policy == RUN_FORK && any_in(set, T_FORKED)) {
+		if (fork_retry(set))
+			return;
 		if (all_in(set, T_FORKED))
 			fork_spawn(set);
 		else
@@ -567,12 +605,13 @@ static void all_done(struct vset *set)
 /* Called whenever a task of the set stopped or ended. */
 void vset_event(struct vset *set, struct task *t)
 {
-	(void)t;
+	if (set->fatal_sig && !all_in(set, T_GONE)) {
+		fatal_release(set, t); /* a signal that kills is taking every variant */
+		return;
+	}
 	for (int i = 0; i < set->n; i++)
 		if (!parked(&set->t[i]))
 			return;
-	if (set->fatal_sig && !all_in(set, T_GONE))
-		return; /* a signal that kills is taking every variant: wait for the last */
 	switch (set->phase) {
 	case PH_RUN: rendezvous(set); break;
 	case PH_LEADER: leader_done(set); break;
