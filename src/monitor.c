@@ -49,10 +49,14 @@ static void on_stop(struct vset *set, struct task *t, int status)
 	} else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
 		set->exec_seen[t->idx] = true;
 		on_exec(t);
-	} else if (event == PTRACE_EVENT_STOP) {
+	} else if (event == PTRACE_EVENT_STOP && sig != SIGTRAP) {
 		/* group-stop: stay stopped until SIGCONT */
 		if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH)
 			die("cannot listen on %d", t->tid);
+	} else if (event == PTRACE_EVENT_STOP) {
+		/* a SIGCONT notice: go on as before, still expecting what was expected */
+		if (ptrace(t->state == T_INCALL ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, 0) < 0 && errno != ESRCH)
+			die("cannot resume %d", t->tid);
 	} else if (sig == SIGTRAP && event) {
 		die("unexpected ptrace event %d from %d", event, t->tid);
 	} else {

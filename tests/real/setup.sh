@@ -109,3 +109,26 @@ PY
 
 # Fixed timestamps on everything, so archives that record times come out the same.
 find . -exec touch -h -d @1500000000 {} +
+
+# A shell script: pipelines, subshells, command substitution, trap, background jobs, wait.
+cat >script.sh <<'SH'
+trap 'echo "trapped USR1"' USR1
+(sleep 0.2; echo "background one") &
+(sleep 0.1; echo "background two") &
+wait
+kill -USR1 $$
+words=$(echo a b c | wc -w)
+echo "words: $words"
+( cd sub && ls | sort )
+seq 1000 | grep 7 | tail -2
+for i in 1 2 3; do echo "line $i"; done > loop.txt
+echo "status of false: $(false; echo $?)"
+SH
+
+# python with subprocess
+cat >spawn.py <<'PY'
+import subprocess
+out = subprocess.run(["sort", "-r"], input="a\nb\nc\n", capture_output=True, text=True)
+print(out.stdout.strip().split())
+print(subprocess.call(["sh", "-c", "exit 5"]))
+PY
