@@ -184,6 +184,81 @@ static bool gives_eintr(const struct vset *set, int s, long code)
  * the signal, and it runs its handler (or dies) at the same place. After the
  * handler the call is made again, or returns EINTR as the kernel would.
  */
+static void rendezvous(struct vset *set);
+
+/* The temporary signal mask a call waits with (pselect6, ppoll, epoll_pwait): address and size. */
+static bool call_mask(struct task *t, long nr, uint64_t *mask, long *size)
+{
+	uint64_t pair[2];
+
+	if (nr == __NR_ppoll || nr == __NR_epoll_pwait) {
+		int a = nr == __NR_ppoll ? 3 : 4;
+
+		*mask = (uint64_t)arg_get(&t->regs, a);
+		*size = arg_get(&t->regs, a + 1);
+	} else if (nr == __NR_pselect6 && arg_get(&t->regs, 5) &&
+		   mem_read(t->tid, (uint64_t)arg_get(&t->regs, 5), pair, sizeof(pair)) == sizeof(pair)) {
+		*mask = pair[0];
+		*size = (long)pair[1];
+	} else {
+		return false;
+	}
+	return *mask != 0;
+}
+
+/*
+ * A call that waited with a temporary signal mask was interrupted: the
+ * signal must be delivered under that mask, which only the leader's kernel
+ * applied. Each variant makes rt_sigsuspend with the call's mask instead:
+ * with the signal queued it returns at once, the handler runs under the
+ * call's mask, and the call returns EINTR, as it did in the leader.
+ */
+static bool deliver_masked(struct vset *set, int s, unsigned slot)
+{
+	for (int v = 0; v < set->n; v++) {
+		uint64_t mask;
+		long size;
+
+		if (!call_mask(&set->t[v], (long)set->t[v].regs.orig_rax, &mask, &size))
+			return false;
+	}
+	for (int v = 0; v < set->n; v++) {
+		struct task *t = &set->t[v];
+		uint64_t mask;
+		long size;
+
+		call_mask(t, (long)t->regs.orig_rax, &mask, &size);
+		t->saved = t->regs;
+		t->substituted = true;
+		t->regs.orig_rax = __NR_rt_sigsuspend;
+		arg_set(&t->regs, 0, (long)mask);
+		arg_set(&t->regs, 1, size);
+		if (regs_set(t) < 0 && errno != ESRCH)
+			die("cannot set registers of %d", t->tid);
+		signal_queue(t, s, MAGIC_DELIVER | (long)slot << 32);
+		t->deliver[s] = (int16_t)(slot + 1);
+		task_resume_syscall(t);
+	}
+	set->phase = PH_SIG;
+	return true;
+}
+
+/* Every variant is back from its rt_sigsuspend: the call returns EINTR, the handler runs. */
+static void masked_done(struct vset *set)
+{
+	for (int v = 0; v < set->n; v++) {
+		struct task *t = &set->t[v];
+
+		if (t->state != T_EXIT) {
+			rendezvous(set);
+			return;
+		}
+		t->regs.rax = (unsigned long)-EINTR;
+		restore_args(t);
+	}
+	resume_all(set);
+}
+
 static void deliver_pending(struct vset *set, int i)
 {
 	int s = set->pend[i].signo;
@@ -194,6 +269,8 @@ static void deliver_pending(struct vset *set, int i)
 	memmove(&set->pend[i], &set->pend[i + 1], sizeof(set->pend[0]) * (size_t)(set->npend - i - 1));
 	set->npend--;
 	set->interrupted = 0;
+	if (eintr && deliver_masked(set, s, slot))
+		return;
 	for (int v = 0; v < set->n; v++) {
 		struct task *t = &set->t[v];
 
@@ -367,7 +444,8 @@ static void rendezvous(struct vset *set)
 	}
 	for (int i = 1; i < set->n; i++)
 		if ((long)set->t[i].regs.orig_rax != nr) {
-			vset_diverge(set, "the variants made different syscalls");
+			if (!tmpname_catch_up(set))
+				vset_diverge(set, "the variants made different syscalls");
 			return;
 		}
 	s = first_pending(set);
@@ -617,7 +695,8 @@ void vset_event(struct vset *set, struct task *t)
 	case PH_LEADER: leader_done(set); break;
 	case PH_FOLLOW: follow_done(set); break;
 	case PH_ALL: all_done(set); break;
-	case PH_SIG: case PH_DONE: break;
+	case PH_SIG: masked_done(set); break;
+	case PH_DONE: break;
 	}
 }
 

@@ -66,6 +66,7 @@ static void open_post(struct vset *set, struct call *c)
 
 void sys_open_pre(struct vset *set, struct call *c)
 {
+	tmpname_reconcile(set, c);
 	c->priv_kind = private_path(set, c);
 	if (c->priv_kind) {
 		c->policy = RUN_ALLR;

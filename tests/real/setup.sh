@@ -132,3 +132,13 @@ out = subprocess.run(["sort", "-r"], input="a\nb\nc\n", capture_output=True, tex
 print(out.stdout.strip().split())
 print(subprocess.call(["sh", "-c", "exit 5"]))
 PY
+
+# A small C project, built with make -j2 and gcc.
+mkdir -p proj
+for i in 1 2 3 4; do printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" >"proj/f$i.c"; done
+cat >proj/main.c <<'C'
+#include <stdio.h>
+int f1(int), f2(int), f3(int), f4(int);
+int main(void) { printf("%d\n", f1(1) + f2(2) + f3(3) + f4(4)); return 0; }
+C
+printf 'prog: main.o f1.o f2.o f3.o f4.o\n\tgcc -o $@ $^\n%%.o: %%.c\n\tgcc -O2 -c -o $@ $<\n' >proj/Makefile

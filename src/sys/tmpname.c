@@ -1,0 +1,113 @@
+/* sys/tmpname.c - a new temporary file's name: the leader's choice, in every variant. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+
+#include "../blob.h"
+
+/*
+ * mkstemp and mkdtemp in glibc name the new file from a value seeded with
+ * the address of a local variable (and the clock), before any getrandom:
+ * with the stack elsewhere in each variant, each picks another name, and
+ * gcc, sort, sed -i and the like would diverge for that alone. As for
+ * getrandom, the leader's choice is made every variant's: when the names
+ * of an exclusive create differ only in at most six letters or digits of
+ * their last component, the leader's name is written over the other
+ * variant's, before the call is compared. Any other difference is still a
+ * divergence.
+ */
+#define RANDOM_CHARS 6
+
+static bool random_part(const struct blob *a, const struct blob *b)
+{
+	size_t first = a->n, last = 0;
+
+	if (a->n != b->n || a->null || b->null || a->fault || b->fault)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->p[i] != b->p[i]) {
+			if (!isalnum(a->p[i]) || !isalnum(b->p[i]))
+				return false;
+			if (first == a->n)
+				first = i;
+			last = i;
+		}
+	if (first == a->n || last - first >= RANDOM_CHARS)
+		return false;
+	return !memchr(a->p + first, '/', a->n - first);
+}
+
+/* The path argument of an exclusive create, or -1. */
+static int created_path(struct vset *set, long nr)
+{
+	long flags;
+
+	switch (nr) {
+	case __NR_mkdir: return 0;
+	case __NR_mkdirat: return 1;
+	case __NR_open: flags = arg_get(&set->t[0].regs, 1); return (flags & O_CREAT) && (flags & O_EXCL) ? 0 : -1;
+	case __NR_openat: flags = arg_get(&set->t[0].regs, 2); return (flags & O_CREAT) && (flags & O_EXCL) ? 1 : -1;
+	}
+	return -1;
+}
+
+void tmpname_reconcile(struct vset *set, struct call *c)
+{
+	int i = created_path(set, c->nr);
+	struct blob lead, other;
+
+	if (i < 0)
+		return;
+	blob_load(&lead, &set->t[0], &c->arg[i], i);
+	for (int v = 1; v < set->n; v++) {
+		blob_load(&other, &set->t[v], &c->arg[i], i);
+		if (random_part(&lead, &other))
+			mem_write(set->t[v].tid, (uint64_t)arg_get(&set->t[v].regs, i), lead.p, lead.n);
+		blob_free(&other);
+	}
+	blob_free(&lead);
+}
+
+/*
+ * The value glibc draws from the stack address is rejected, now and then,
+ * for being in the unfair top range of a 64-bit draw (one in about 22), and
+ * then drawn again with getrandom(8 bytes, GRND_NONBLOCK): in some variants
+ * only. Those variants are answered alone, so that every variant arrives at
+ * the create, whose names are then reconciled as above.
+ */
+static bool redraw(const struct task *t)
+{
+	return (long)t->regs.orig_rax == __NR_getrandom && arg_get(&t->regs, 1) == 8 &&
+	       arg_get(&t->regs, 2) == GRND_NONBLOCK;
+}
+
+bool tmpname_catch_up(struct vset *set)
+{
+	int at = 0;
+
+	for (int i = 0; i < set->n; i++)
+		at += redraw(&set->t[i]);
+	if (at == 0 || at == set->n)
+		return false;
+	for (int i = 0; i < set->n; i++) {
+		struct task *t = &set->t[i];
+		uint64_t r;
+
+		if (!redraw(t))
+			continue;
+		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r) ||
+		    mem_write(t->tid, (uint64_t)arg_get(&t->regs, 0), &r, sizeof(r)) < 0)
+			return false;
+		task_skip(t, sizeof(r));
+		task_resume(t, 0);
+	}
+	return true;
+}
+
+void sys_mkdir_pre(struct vset *set, struct call *c)
+{
+	tmpname_reconcile(set, c);
+}
