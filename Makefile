@@ -45,7 +45,7 @@ check: deps all asan tests unit
 	@$(BUILD)/chorus --syscalls | cmp -s - doc/syscalls.md || \
 		{ echo "doc/syscalls.md does not match the table: run 'make docs'"; exit 1; }
 	tests/run
-	CHORUS=$(BUILD)/asan/chorus tests/run --chorus $(BUILD)/asan/chorus
+	ASAN_OPTIONS=quarantine_size_mb=0 tests/run --chorus $(BUILD)/asan/chorus
 
 demo: deps all
 	examples/demo
