@@ -84,20 +84,36 @@ static bool redraw(const struct task *t)
 	       arg_get(&t->regs, 2) == GRND_NONBLOCK;
 }
 
+/*
+ * brk grows or shrinks a variant's own heap, with no effect outside it,
+ * and programs whose allocation order follows their own addresses (cc1's
+ * pointer-keyed hash tables) grow it at different points in different
+ * variants. A variant at brk while others are elsewhere makes it alone.
+ */
+static bool solo(const struct task *t)
+{
+	return redraw(t) || (long)t->regs.orig_rax == __NR_brk;
+}
+
+/* Some variants are at a call they may make alone: let them; false if none is. */
 bool tmpname_catch_up(struct vset *set)
 {
 	int at = 0;
 
 	for (int i = 0; i < set->n; i++)
-		at += redraw(&set->t[i]);
-	if (at == 0 || at == set->n)
+		at += solo(&set->t[i]);
+	if (at == 0)
 		return false;
 	for (int i = 0; i < set->n; i++) {
 		struct task *t = &set->t[i];
 		uint64_t r;
 
-		if (!redraw(t))
+		if (!solo(t))
 			continue;
+		if (!redraw(t)) {
+			task_resume(t, 0); /* brk: its own heap */
+			continue;
+		}
 		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r) ||
 		    mem_write(t->tid, (uint64_t)arg_get(&t->regs, 0), &r, sizeof(r)) < 0)
 			return false;
