@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -115,8 +116,8 @@ static void ended(struct vset *set)
 		set->phase = PH_DONE;
 		return;
 	}
-	for (int i = 1; i < set->n; i++)
-		if (set->t[i].status != set->t[0].status) {
+	for (int i = 1; i < set->n; i++) /* the core-dump flag aside: only the leader dumps */
+		if ((set->t[i].status & ~WCOREFLAG) != (set->t[0].status & ~WCOREFLAG)) {
 			vset_diverge(set, "the variants ended differently");
 			return;
 		}
@@ -135,6 +136,13 @@ static void faulted(struct vset *set)
 		}
 	}
 	/* The same fault everywhere is the program's own: let it take it. */
+	if (!(set->sig.handled & (1ull << (set->t[0].si.si_signo - 1)))) {
+		/* it dies of it: one core file, the leader's, as one process leaves */
+		struct rlimit none = { 0, 0 };
+
+		for (int i = 1; i < set->n; i++)
+			prlimit(set->t[i].tid, RLIMIT_CORE, &none, NULL);
+	}
 	for (int i = 0; i < set->n; i++)
 		task_resume(&set->t[i], set->t[i].si.si_signo);
 	set->phase = PH_RUN;
