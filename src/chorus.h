@@ -252,6 +252,9 @@ void vset_diverge(struct vset *set, const char *fmt, ...) __attribute__((format(
 /* tracee.c */
 int regs_get(struct task *t);
 int regs_set(struct task *t);
+void regs_put(struct task *t);
+void regs_redo(struct user_regs_struct *r);
+uint64_t proc_sigmask(pid_t tid, const char *key, const char *key2);
 ssize_t mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 long arg_get(const struct user_regs_struct *r, int i);

@@ -197,7 +197,7 @@ void fd_rewrite_pids(struct vset *set, int kind)
 		mem_write(t->tid, addr, buf, n);
 		if ((long)n != got) {
 			t->regs.rax = n;
-			regs_set(t);
+			regs_put(t);
 		}
 	}
 }

@@ -75,7 +75,7 @@ void fork_done(struct vset *set)
 		}
 		if (c && (long)t->regs.rax > 0) {
 			t->regs.rax = (unsigned long)c->vpid;
-			regs_set(t);
+			regs_put(t);
 			if ((flags & CLONE_PARENT_SETTID) && ptid)
 				mem_write(t->tid, ptid, &c->vpid, sizeof(pid_t));
 		}
@@ -114,7 +114,7 @@ void sys_pid_result_post(struct vset *set, struct call *c)
 
 		if (x && (pid_t)t->regs.rax != x->vpid) {
 			t->regs.rax = (unsigned long)x->vpid;
-			regs_set(t);
+			regs_put(t);
 		}
 	}
 }
@@ -161,8 +161,7 @@ bool reap_wanted(struct vset *set)
 			arg_set(&t->regs, 0, x->t[k].tid);
 			arg_set(&t->regs, 2, arg_get(&t->regs, 2) & ~(long)WNOHANG);
 		}
-		if (regs_set(t) < 0 && errno != ESRCH)
-			die("cannot set registers of %d", t->tid);
+		regs_put(t);
 		task_resume_syscall(t);
 	}
 	return true;

@@ -72,8 +72,7 @@ static void setup_step(struct vset *set, struct task *t)
 	t->regs = t->saved;
 	if (t->step > 0) {
 		placeholder(t, cloexec);
-		t->regs.rip -= 2;
-		t->regs.rax = t->regs.orig_rax;
+		regs_redo(&t->regs);
 	} else if (c->newfd_kind == MIRROR_REOPEN && c->nr == __NR_creat) {
 		t->regs.orig_rax = __NR_open;
 		t->regs.rsi = O_WRONLY | (cloexec ? O_CLOEXEC : 0);
@@ -84,8 +83,7 @@ static void setup_step(struct vset *set, struct task *t)
 	} else {
 		placeholder(t, cloexec);
 	}
-	if (regs_set(t) < 0 && errno != ESRCH)
-		die("cannot set registers of %d", t->tid);
+	regs_put(t);
 }
 
 /*

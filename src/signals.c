@@ -228,18 +228,8 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 /* After execve: handlers are gone, ignored signals stay ignored. */
 void signals_after_exec(struct vset *set)
 {
-	char path[64], line[256];
-	FILE *f;
-
-	set->sig.handled = set->sig.restart = set->sig.ignored = 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", set->t[0].tid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SigIgn: %lx", &set->sig.ignored) == 1)
-			break;
-	fclose(f);
+	set->sig.handled = set->sig.restart = 0;
+	set->sig.ignored = proc_sigmask(set->t[0].tid, "SigIgn:", NULL);
 }
 
 void sys_sigaction_record(struct vset *set, int s, uint64_t handler, uint64_t flags)

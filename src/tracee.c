@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -19,6 +20,42 @@ int regs_get(struct task *t)
 int regs_set(struct task *t)
 {
 	return ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) == 0 ? 0 : -errno;
+}
+
+/* regs_set for a task that must take them; a task that is gone will be seen as such. */
+void regs_put(struct task *t)
+{
+	if (regs_set(t) < 0 && errno != ESRCH)
+		die("cannot set registers of %d: %s", t->tid, strerror(errno));
+}
+
+/* The signal masks named key (and key2) of /proc/TID/status, or-ed together. */
+uint64_t proc_sigmask(pid_t tid, const char *key, const char *key2)
+{
+	char path[64], line[256];
+	uint64_t m = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		const char *k = strncmp(line, key, strlen(key)) == 0 ? key :
+				key2 && strncmp(line, key2, strlen(key2)) == 0 ? key2 : NULL;
+
+		if (k)
+			m |= strtoull(line + strlen(k), NULL, 16);
+	}
+	fclose(f);
+	return m;
+}
+
+/* At a syscall exit: set the variant to make the call in orig_rax again, as the kernel restarts one. */
+void regs_redo(struct user_regs_struct *r)
+{
+	r->rax = r->orig_rax;
+	r->rip -= 2; /* the syscall instruction is two bytes */
 }
 
 /* Reads as much of [addr, addr+len) as is mapped; returns the bytes read. */
@@ -95,8 +132,7 @@ void task_skip(struct task *t, long ret)
 {
 	t->regs.orig_rax = (unsigned long)-1;
 	t->regs.rax = (unsigned long)ret;
-	if (regs_set(t) < 0 && errno != ESRCH)
-		die("cannot set registers of %d", t->tid);
+	regs_put(t);
 }
 
 /* At a syscall entry: do not run it now; the variant executes it again. */
@@ -107,8 +143,7 @@ void task_rewind(struct task *t)
 	t->regs.orig_rax = (unsigned long)-1;
 	t->regs.rax = (unsigned long)nr;
 	t->regs.rip -= 2; /* the syscall instruction is two bytes */
-	if (regs_set(t) < 0 && errno != ESRCH)
-		die("cannot set registers of %d", t->tid);
+	regs_put(t);
 	t->regs.orig_rax = (unsigned long)nr;
 }
 

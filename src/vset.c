@@ -90,8 +90,7 @@ void restore_args(struct task *t)
 	t->regs = t->saved;
 	t->regs.rax = (unsigned long)ret;
 	t->substituted = false;
-	if (regs_set(t) < 0 && errno != ESRCH)
-		die("cannot restore registers of %d", t->tid);
+	regs_put(t);
 }
 
 void vset_diverge(struct vset *set, const char *fmt, ...)
@@ -167,8 +166,7 @@ static void timestamp(struct vset *set)
 		if (t->rdtscp)
 			t->regs.rcx = aux;
 		t->regs.rip += t->rdtscp ? 3 : 2;
-		if (regs_set(t) < 0 && errno != ESRCH)
-			die("cannot set registers of %d", t->tid);
+		regs_put(t);
 		task_resume(t, 0);
 	}
 	set->phase = PH_RUN;
@@ -241,8 +239,7 @@ static bool deliver_masked(struct vset *set, int s, unsigned slot)
 		t->regs.orig_rax = __NR_rt_sigsuspend;
 		arg_set(&t->regs, 0, (long)mask);
 		arg_set(&t->regs, 1, size);
-		if (regs_set(t) < 0 && errno != ESRCH)
-			die("cannot set registers of %d", t->tid);
+		regs_put(t);
 		signal_queue(t, s, MAGIC_DELIVER | (long)slot << 32);
 		t->deliver[s] = (int16_t)(slot + 1);
 		task_resume_syscall(t);
@@ -355,8 +352,7 @@ static void apply_own_pid(struct vset *set)
 
 				arg_set(&t->regs, i, whose->t[v].tid);
 			}
-		if (regs_set(t) < 0 && errno != ESRCH)
-			die("cannot set registers of %d", t->tid);
+		regs_put(t);
 	}
 }
 
@@ -487,10 +483,8 @@ static void restart_call(struct vset *set, long code)
 	struct task *lead = &set->t[0];
 
 	set->interrupted = -code;
-	lead->regs.rax = lead->regs.orig_rax;
-	lead->regs.rip -= 2;
-	if (regs_set(lead) < 0 && errno != ESRCH)
-		die("cannot set registers of %d", lead->tid);
+	regs_redo(&lead->regs);
+	regs_put(lead);
 	for (int i = 1; i < set->n; i++) {
 		replicate_outputs(set, lead, &set->t[i], 0); /* e.g. nanosleep's time left */
 		task_rewind(&set->t[i]);
@@ -621,10 +615,8 @@ static bool fork_retry(struct vset *set)
 bool task_retry(struct task *t)
 {
 	if (t->state == T_EXIT && is_restart((long)t->regs.rax)) {
-		t->regs.rax = t->regs.orig_rax;
-		t->regs.rip -= 2;
-		if (regs_set(t) < 0 && errno != ESRCH)
-			die("cannot set registers of %d", t->tid);
+		regs_redo(&t->regs);
+		regs_put(t);
 		task_resume(t, 0);
 		return true;
 	}

@@ -100,8 +100,7 @@ void place_begin(struct vset *set)
 		t->substituted = true;
 		t->tries = 0;
 		place_at(t, set->call.ret);
-		if (regs_set(t) < 0 && errno != ESRCH)
-			die("cannot set registers of %d", t->tid);
+		regs_put(t);
 		task_resume_syscall(t);
 	}
 	set->phase = PH_FOLLOW;
@@ -114,10 +113,8 @@ static void place_retry(struct vset *set, struct task *t)
 	while (shift_taken(set, t->idx, t->shift))
 		t->shift -= ALIGN;
 	place_at(t, set->call.ret);
-	t->regs.rip -= 2;
-	t->regs.rax = t->regs.orig_rax;
-	if (regs_set(t) < 0 && errno != ESRCH)
-		die("cannot set registers of %d", t->tid);
+	regs_redo(&t->regs);
+	regs_put(t);
 	task_resume(t, 0);
 }
 

@@ -33,7 +33,7 @@ void sys_tid_post(struct vset *set, struct call *c)
 	(void)c;
 	for (int i = 0; i < set->n; i++) {
 		set->t[i].regs.rax = (unsigned long)set->vpid;
-		regs_set(&set->t[i]);
+		regs_put(&set->t[i]);
 	}
 }
 

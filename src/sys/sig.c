@@ -70,19 +70,7 @@ void sys_sigsuspend_pre(struct vset *set, struct call *c)
 
 static uint64_t pending_mask(pid_t tid)
 {
-	char path[64], line[256];
-	uint64_t m = 0, v;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SigPnd: %lx", &v) == 1 || sscanf(line, "ShdPnd: %lx", &v) == 1)
-			m |= v;
-	fclose(f);
-	return m;
+	return proc_sigmask(tid, "SigPnd:", "ShdPnd:");
 }
 
 /*
