@@ -128,6 +128,7 @@ struct task {
 	bool placed;	/* shift is known (for the current exec) */
 	int tries;	/* attempts at placing the current mapping */
 	int step;	/* descriptors mirrored so far */
+	bool gstopped;	/* in a group-stop (SIGSTOP, SIGTSTP ...), listened on */
 };
 
 /* The syscall being handled at a rendezvous. */

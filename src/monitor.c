@@ -24,6 +24,19 @@ static void on_exec(struct task *t)
 		die("cannot resume %d after exec", t->tid);
 }
 
+/*
+ * One variant of a set was continued (a job's SIGCONT reaches the leader's
+ * process group only): continue its stopped twins too.
+ */
+static void continue_twins(struct vset *set)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].gstopped) {
+			set->t[i].gstopped = false;
+			kill(set->t[i].tid, SIGCONT);
+		}
+}
+
 static void on_stop(struct vset *set, struct task *t, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
@@ -51,12 +64,15 @@ static void on_stop(struct vset *set, struct task *t, int status)
 		on_exec(t);
 	} else if (event == PTRACE_EVENT_STOP && sig != SIGTRAP) {
 		/* group-stop: stay stopped until SIGCONT */
+		t->gstopped = true;
 		if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH)
 			die("cannot listen on %d", t->tid);
 	} else if (event == PTRACE_EVENT_STOP) {
 		/* a SIGCONT notice: go on as before, still expecting what was expected */
+		t->gstopped = false;
 		if (ptrace(t->state == T_INCALL ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, 0) < 0 && errno != ESRCH)
 			die("cannot resume %d", t->tid);
+		continue_twins(set);
 	} else if (sig == SIGTRAP && event) {
 		die("unexpected ptrace event %d from %d", event, t->tid);
 	} else {
