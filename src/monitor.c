@@ -102,9 +102,19 @@ static int nsets, capsets;
 static struct vset *root;
 
 /* Stops of new children that came before their parent's fork event. */
-#define EARLY 64
-static struct { pid_t tid; int status; } early[EARLY];
-static int nearly;
+static struct early_stop { pid_t tid; int status; } *early;
+static int nearly, capearly;
+
+static void keep_early(pid_t tid, int status)
+{
+	if (nearly == capearly) {
+		capearly = capearly ? capearly * 2 : 64;
+		early = realloc(early, sizeof(*early) * (size_t)capearly);
+		if (!early)
+			die("out of memory");
+	}
+	early[nearly++] = (struct early_stop){ tid, status };
+}
 
 void monitor_add_set(struct vset *set)
 {
@@ -212,8 +222,8 @@ int monitor_run(struct vset *set)
 		t = find_task(pid, &owner);
 		if (t)
 			dispatch(owner, t, status);
-		else if (WIFSTOPPED(status) && nearly < EARLY)
-			early[nearly++] = (typeof(early[0])){ pid, status };
+		else if (WIFSTOPPED(status))
+			keep_early(pid, status);
 	}
 	monitor_kill_all(set);
 	return set->exit_status;
