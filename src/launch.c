@@ -100,6 +100,8 @@ int launch(struct vset *set)
 	rc = filter_build();
 	if (rc < 0)
 		return rc;
+	/* no process of the user's may read or write the monitor through /proc */
+	prctl(PR_SET_DUMPABLE, 0);
 	signals_install_monitor(set);
 	for (int i = 0; i < set->n; i++) {
 		rc = start_one(set, i);

@@ -16,7 +16,13 @@ TEST_DIVERGE_BINS := $(patsubst $(TESTS_DIR)/diverge/%.c,$(BUILD)/tests/diverge/
 # Two builds of one program, for --variant: other optimisation, other frame layout.
 TEST_VARIANT_BINS := $(BUILD)/tests/variant/file_io-O0 $(BUILD)/tests/variant/file_io-O2
 
-tests: $(TEST_PROG_BINS) $(TEST_DIVERGE_BINS) $(TEST_VARIANT_BINS)
+TEST_GUARD_BINS := $(patsubst $(TESTS_DIR)/guard/%.c,$(BUILD)/tests/guard/%,$(sort $(wildcard $(TESTS_DIR)/guard/*.c)))
+
+tests: $(TEST_PROG_BINS) $(TEST_DIVERGE_BINS) $(TEST_VARIANT_BINS) $(TEST_GUARD_BINS)
+
+$(BUILD)/tests/guard/%: $(TESTS_DIR)/guard/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $<
 
 $(BUILD)/tests/variant/file_io-O0: $(TESTS_DIR)/progs/file_io.c $(wildcard $(TESTS_DIR)/progs/*.h)
 	@mkdir -p $(@D)

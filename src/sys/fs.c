@@ -1,6 +1,8 @@
 /* sys/fs.c - irregular file and descriptor calls: open, close, dup, fcntl, ioctl. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdlib.h>
@@ -64,8 +66,51 @@ static void open_post(struct vset *set, struct call *c)
 	fd_set_private(&set->fds, fd, c->per_variant ? c->priv_kind : PRIV_NONE);
 }
 
+/* /proc/PID/mem (or .../task/TID/mem) of a pid given by number. */
+static bool other_mem(const char *p)
+{
+	const char *tail;
+
+	if (strncmp(p, "/proc/", 6) != 0 || !isdigit((unsigned char)p[6]))
+		return false;
+	tail = strrchr(p, '/');
+	return tail && strcmp(tail, "/mem") == 0;
+}
+
+/*
+ * A variant may not open the memory of another process by number: that
+ * would let one variant write into its twins (or into the monitor) behind
+ * the monitor's back. Its own, /proc/self/mem, is its own.
+ */
+static bool refuse_mem(struct vset *set, struct call *c)
+{
+	int i = c->nr == __NR_openat ? 1 : 0;
+	struct blob b;
+	bool bad;
+
+	blob_load(&b, &set->t[0], &c->arg[i], i);
+	b.p = realloc(b.p, b.n + 1);
+	if (!b.p)
+		die("out of memory");
+	b.p[b.n] = 0;
+	bad = !b.fault && other_mem((const char *)b.p);
+	blob_free(&b);
+	if (bad) {
+		static bool told;
+
+		if (!told)
+			warn("opening another process's /proc/PID/mem is refused: EACCES");
+		told = true;
+		c->policy = RUN_DENY;
+		c->ret = -EACCES;
+	}
+	return bad;
+}
+
 void sys_open_pre(struct vset *set, struct call *c)
 {
+	if (refuse_mem(set, c))
+		return;
 	tmpname_reconcile(set, c);
 	c->priv_kind = private_path(set, c);
 	if (c->priv_kind) {
