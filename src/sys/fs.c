@@ -24,21 +24,33 @@ static int path_arg(long nr)
 	return -1;
 }
 
-/* A path under /proc/self makes the call each variant's own: its kind, or PRIV_NONE. */
-static int private_path(struct vset *set, struct call *c)
+/* The leader's path argument as a C string (free it), or NULL when there is none. */
+static char *leader_path(struct vset *set, struct call *c)
 {
-	int i = path_arg(c->nr), priv;
+	int i = path_arg(c->nr);
 	struct blob b;
 
 	if (i < 0)
-		return PRIV_NONE;
+		return NULL;
 	blob_load(&b, &set->t[0], &c->arg[i], i);
+	if (b.fault || b.null) {
+		blob_free(&b);
+		return NULL;
+	}
 	b.p = realloc(b.p, b.n + 1);
 	if (!b.p)
 		die("out of memory");
 	b.p[b.n] = 0;
-	priv = b.fault ? PRIV_NONE : path_private_kind((const char *)b.p);
-	blob_free(&b);
+	return (char *)b.p;
+}
+
+/* A path under /proc/self makes the call each variant's own: its kind, or PRIV_NONE. */
+static int private_path(struct vset *set, struct call *c)
+{
+	char *path = leader_path(set, c);
+	int priv = path ? path_private_kind(path) : PRIV_NONE;
+
+	free(path);
 	return priv;
 }
 
@@ -84,17 +96,10 @@ static bool other_mem(const char *p)
  */
 static bool refuse_mem(struct vset *set, struct call *c)
 {
-	int i = c->nr == __NR_openat ? 1 : 0;
-	struct blob b;
-	bool bad;
+	char *path = leader_path(set, c);
+	bool bad = path && other_mem(path);
 
-	blob_load(&b, &set->t[0], &c->arg[i], i);
-	b.p = realloc(b.p, b.n + 1);
-	if (!b.p)
-		die("out of memory");
-	b.p[b.n] = 0;
-	bad = !b.fault && other_mem((const char *)b.p);
-	blob_free(&b);
+	free(path);
 	if (bad) {
 		static bool told;
 

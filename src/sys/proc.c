@@ -46,23 +46,17 @@ void sys_kill_pre(struct vset *set, struct call *c)
 {
 	int sig_arg = c->nr == __NR_tgkill || c->nr == __NR_rt_tgsigqueueinfo ? 2 : 1;
 	long sig = arg_get(&set->t[0].regs, sig_arg);
+	struct vset *x = monitor_set_by_vpid((pid_t)arg_get(&set->t[0].regs, 0));
 
-	struct vset *other = monitor_set_by_vpid((pid_t)arg_get(&set->t[0].regs, 0));
-
-	if (other && other != set) {
-		/* another process of the program: each variant signals its own twin of it */
-		c->policy = RUN_ALLR;
-		c->own_pid = (uint8_t)((1u << sig_arg) - 1);
-		for (int i = 0; i < sig_arg; i++)
-			c->pid_set[i] = other;
+	if (!x)
 		return;
-	}
 	for (int i = 0; i < sig_arg; i++)
-		if (arg_get(&set->t[0].regs, i) != set->vpid)
+		if (arg_get(&set->t[0].regs, i) != x->vpid)
 			return;
+	/* a process of the program: each variant signals its own twin (pid_args names it) */
 	c->policy = RUN_ALLR;
-	for (int i = 0; i < sig_arg; i++)
-		c->own_pid |= (uint8_t)(1u << i);
+	if (x != set)
+		return;
 	for (int v = 0; v < set->n; v++)
 		if (sig > 0 && sig <= 64)
 			set->t[v].expect[sig]++;
@@ -119,8 +113,6 @@ void sys_prlimit_pre(struct vset *set, struct call *c)
 {
 	long pid = arg_get(&set->t[0].regs, 0);
 
-	if (pid == set->vpid)
-		c->own_pid |= 1;
-	else if (pid != 0)
+	if (pid != 0 && pid != set->vpid) /* its own limits: pid_args names each variant's */
 		c->policy = RUN_ONCE;
 }
