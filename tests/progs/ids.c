@@ -89,7 +89,7 @@ int main(void)
 
     /* Process group and session, and signalling ourselves with 0. */
     CHECK(getpgid(0) == getpgrp());
-    CHECK(getsid(0) > 0);
+    CHECK(getsid(0) >= 0 && getsid(0) == getsid(pid));
     CHECK_SYS(kill(pid, 0));
     CHECK_SYS(syscall(SYS_tgkill, pid, tid, 0));
 
