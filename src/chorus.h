@@ -108,10 +108,12 @@ enum tstate {
 	T_SIGWAIT,  /* resumed to take a signal the monitor queued */
 	T_NEW,	    /* a new child, before its first stop */
 	T_FORKED,   /* stopped at the fork event of its clone/fork/vfork */
+	T_HELD,	    /* stopped, waiting for its thread's turn */
 };
 
 struct task {
 	pid_t tid;
+	pid_t tgid; /* its process: its own tid, or its first thread's */
 	pid_t ppid; /* real parent */
 	pid_t child; /* at a fork event: the new child's tid */
 	int idx;
@@ -176,12 +178,33 @@ struct sigstate {
 	uint64_t ignored;   /* SIG_IGN */
 };
 
+/*
+ * What a process of the program shares between its threads. The thread
+ * sets of one process take turns: only the holder's tasks run the
+ * program's own code, so every variant goes through the same
+ * interleaving, and futexes between its threads are kept by the monitor.
+ */
+struct futex_wait;
+struct proc {
+	int sets;		/* thread sets alive */
+	struct vset *main;	/* the set of its first thread */
+	struct vset *holder;	/* the thread set whose turn it is, or NULL */
+	struct vset **ready;	/* thread sets waiting for their turn, in order */
+	int nready, capready;
+	bool exiting;		/* exit_group or a fatal signal is ending every thread */
+	struct vset *execing;	/* a thread set in execve: the others may die */
+	struct fdstate fds;
+	struct sigstate sig;
+};
+
 enum phase {
 	PH_RUN,	   /* variants running to their next stop */
 	PH_LEADER, /* leader runs the call, the others wait */
 	PH_FOLLOW, /* followers run their mirror of the leader's call */
 	PH_ALL,	   /* every variant runs the call, exit stops expected */
 	PH_SIG,	   /* every variant takes a queued signal */
+	PH_HELD,   /* stopped until its thread's turn comes */
+	PH_FUTEX,  /* in a futex wait the monitor keeps */
 	PH_DONE,
 };
 
@@ -198,9 +221,13 @@ struct vset {
 	unsigned dnext;
 	long interrupted; /* restart code of a call being made again after a signal */
 	int fatal_sig;	  /* default-fatal signal that ended every variant */
-	struct fdstate fds;
-	struct sigstate sig;
-	pid_t vpid;	  /* pid the program sees: the leader's */
+	struct proc *p;	  /* the process this thread set belongs to */
+	bool thread;	  /* made by clone(CLONE_THREAD) */
+	bool at_entry;	  /* waits at a syscall entry for its turn */
+	bool dying;	  /* its process's execve by another thread ends it */
+	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
+	struct futex_wait *fw;	     /* while in PH_FUTEX */
+	pid_t vpid;	  /* pid (tid) the program sees: the leader's */
 	pid_t vppid;
 	int exit_status;  /* wait status of the program when it ended */
 	uint64_t syscalls;
@@ -235,6 +262,7 @@ int monitor_run(struct vset *set);
 void monitor_kill_all(struct vset *set);
 void monitor_add_set(struct vset *set);
 void monitor_drop_set(struct vset *set);
+void monitor_mark_dying(struct proc *p, struct vset *keep);
 struct vset *monitor_set_by_vpid(pid_t vpid);
 struct vset *monitor_set_of(int k, pid_t real);
 void monitor_adopt(struct vset *set);
@@ -242,6 +270,7 @@ void monitor_finish(int status);
 
 /* vset.c */
 void vset_event(struct vset *set, struct task *t);
+void vset_skip_all(struct vset *set, long ret);
 struct task *vset_find(struct vset *set, pid_t tid);
 void task_resume(struct task *t, int sig);
 void task_resume_syscall(struct task *t);
@@ -279,12 +308,29 @@ bool mirror_done(struct vset *set);
 
 /* fork.c */
 void fork_spawn(struct vset *set);
+void sys_clone3_pre(struct vset *set, struct call *c);
 void fork_done(struct vset *set);
-void sys_clone_pre(struct vset *set, struct call *c);
 void sys_pid_result_post(struct vset *set, struct call *c);
 void pid_args(struct vset *set, struct call *c);
 bool reap_wanted(struct vset *set);
 bool reap_done(struct vset *set);
+
+/* sched.c */
+struct proc *proc_new(const struct proc *from);
+void sched_resume(struct vset *set);
+void sched_release(struct vset *set);
+bool sched_threaded(const struct vset *set);
+void sched_new_thread(struct vset *set);
+bool sched_wait_entry(struct vset *set);
+void vset_begin(struct vset *set);
+bool sys_futex_emulate(struct vset *set, struct call *c);
+void futex_cancel(struct vset *set);
+void futex_wake_all(struct proc *p);
+void futex_timeouts(void);
+void thread_gone(struct vset *set);
+void main_thread_exits(struct vset *set);
+struct task *exec_takeover(struct vset **setp, struct task *t, pid_t former);
+void exec_by_thread_done(struct vset *set);
 
 /* mm.c */
 void place_begin(struct vset *set);
@@ -336,6 +382,7 @@ void sys_getpid(struct vset *set, struct call *c);
 void sys_getppid(struct vset *set, struct call *c);
 void sys_tid_post(struct vset *set, struct call *c);
 void sys_kill_pre(struct vset *set, struct call *c);
+void sys_tkill_post(struct vset *set, struct call *c);
 void sys_sigaction_pre(struct vset *set, struct call *c);
 void sys_sigaction_post(struct vset *set, struct call *c);
 void sys_prctl_pre(struct vset *set, struct call *c);

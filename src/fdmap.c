@@ -120,11 +120,11 @@ void fd_exec_sync(struct vset *set)
 		char path[64];
 
 		fd_forget(set, fd);
-		if (!fd_private(&set->fds, fd))
+		if (!fd_private(&set->p->fds, fd))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/fd/%d", set->t[0].tid, fd);
 		if (access(path, F_OK) < 0)
-			fd_set_private(&set->fds, fd, PRIV_NONE);
+			fd_set_private(&set->p->fds, fd, PRIV_NONE);
 	}
 }
 
@@ -187,9 +187,9 @@ void fd_rewrite_pids(struct vset *set, int kind)
 		if (got <= 0 || got > (long)sizeof(buf) || mem_read(t->tid, addr, buf, (size_t)got) != got)
 			continue;
 		snprintf(real, sizeof(real), "%d", t->tid);
-		snprintf(virt, sizeof(virt), "%d", set->vpid);
+		snprintf(virt, sizeof(virt), "%d", set->p->main->vpid);
 		if (kind == PRIV_SIGNALFD) {
-			fix_signalfd(buf, (size_t)got, t->tid, set->vpid);
+			fix_signalfd(buf, (size_t)got, t->tid, set->p->main->vpid);
 			n = (size_t)got;
 		} else {
 			n = fix_procstat(buf, (size_t)got, (size_t)(cap < (long)sizeof(buf) ? cap : (long)sizeof(buf)), real, virt);

@@ -9,16 +9,90 @@
 
 #include "chorus.h"
 
-/* Threads are not handled yet: clone with CLONE_THREAD fails closed. */
-void sys_clone_pre(struct vset *set, struct call *c)
-{
-	long flags = arg_get(&set->t[0].regs, 0);
+/* clone3's arguments (struct clone_args, up to CLONE_ARGS_SIZE_VER2). */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	uint64_t set_tid, set_tid_size, cgroup;
+};
+#define CLONE3_VER0 64
 
-	if (flags & CLONE_THREAD) {
-		warn_once_syscall(__NR_clone, "with CLONE_THREAD (threads) is not supported: it returns ENOSYS");
+/* What a clone asks for: flags, and where the tids go, in variant k. */
+struct clone_req {
+	long flags;
+	uint64_t ptid, ctid;
+};
+
+static void clone_req(struct vset *set, int k, struct clone_req *r)
+{
+	struct task *t = &set->t[k];
+	struct clone3_args a;
+
+	memset(r, 0, sizeof(*r));
+	if (set->call.nr == __NR_clone) {
+		r->flags = arg_get(&t->regs, 0);
+		r->ptid = (uint64_t)arg_get(&t->regs, 2);
+		r->ctid = (uint64_t)arg_get(&t->regs, 3);
+	} else if (set->call.nr == __NR_clone3 &&
+		   mem_read(t->tid, (uint64_t)arg_get(&t->regs, 0), &a, sizeof(a)) == sizeof(a)) {
+		r->flags = (long)a.flags;
+		r->ptid = a.parent_tid;
+		r->ctid = a.child_tid;
+	}
+}
+
+/*
+ * clone3: its arguments are a struct, compared here field by field
+ * (addresses by whether they are given). Features chorus does not follow
+ * (a pidfd, a cgroup, chosen tids) get ENOSYS, and libc falls back to clone.
+ */
+void sys_clone3_pre(struct vset *set, struct call *c)
+{
+	struct clone3_args a[MAX_VARIANTS];
+	long size = arg_get(&set->t[0].regs, 1);
+	const uint64_t refused = CLONE_PIDFD | 0x200000000ULL /* CLONE_INTO_CGROUP */;
+
+	if (size < CLONE3_VER0 || size > (long)sizeof(a[0])) {
+		c->policy = RUN_DENY;
+		c->ret = size < CLONE3_VER0 ? -EINVAL : -E2BIG;
+		return;
+	}
+	memset(a, 0, sizeof(a));
+	for (int k = 0; k < set->n; k++)
+		if (mem_read(set->t[k].tid, (uint64_t)arg_get(&set->t[k].regs, 0), &a[k], (size_t)size) != size) {
+			c->policy = RUN_DENY;
+			c->ret = -EFAULT;
+			return;
+		}
+	if ((a[0].flags & refused) || a[0].set_tid || a[0].set_tid_size || a[0].cgroup) {
+		warn_once_syscall(__NR_clone3, "with a pidfd, a cgroup or set tids is not supported: it returns ENOSYS");
 		c->policy = RUN_DENY;
 		c->ret = -ENOSYS;
+		return;
 	}
+	for (int k = 1; k < set->n; k++)
+		if (a[k].flags != a[0].flags || a[k].exit_signal != a[0].exit_signal ||
+		    a[k].stack_size != a[0].stack_size || !a[k].stack != !a[0].stack || !a[k].tls != !a[0].tls ||
+		    !a[k].child_tid != !a[0].child_tid || !a[k].parent_tid != !a[0].parent_tid) {
+			vset_diverge(set, "clone3's arguments differ in variant %d", k);
+			return;
+		}
+}
+
+/* A thread shares its process's descriptors and signal handlers; a process gets copies. */
+static void join_proc(struct vset *set, struct vset *c, long flags)
+{
+	if (flags & CLONE_THREAD) {
+		c->p = set->p;
+		c->thread = true;
+		c->vppid = set->vppid;
+		c->p->sets++;
+		return;
+	}
+	c->p = proc_new(set->p);
+	c->p->main = c;
+	c->p->holder = c;
+	c->p->sets = 1;
+	c->vppid = set->p->main->vpid;
 }
 
 /*
@@ -29,21 +103,25 @@ void sys_clone_pre(struct vset *set, struct call *c)
 void fork_spawn(struct vset *set)
 {
 	struct vset *c = calloc(1, sizeof(*c));
-	long flags = set->call.nr == __NR_clone ? arg_get(&set->t[0].regs, 0) : 0;
+	struct clone_req r;
+	long flags;
 
 	if (!c)
 		die("out of memory");
+	clone_req(set, 0, &r);
+	flags = r.flags;
 	c->n = set->n;
 	c->phase = PH_RUN;
 	c->vpid = set->t[0].child;
-	c->vppid = set->vpid;
-	memcpy(c->fds.priv, set->fds.priv, sizeof(c->fds.priv));
-	c->sig = set->sig;
+	join_proc(set, c, flags);
 	for (int k = 0; k < set->n; k++) {
 		struct task *t = &c->t[k];
-		uint64_t ctid = (uint64_t)arg_get(&set->t[k].regs, 3);
+		uint64_t ctid;
 
+		clone_req(set, k, &r);
+		ctid = r.ctid;
 		t->tid = set->t[k].child;
+		t->tgid = flags & CLONE_THREAD ? set->t[k].tgid : t->tid;
 		t->ppid = set->t[k].tid;
 		t->idx = k;
 		t->state = T_NEW;
@@ -51,6 +129,8 @@ void fork_spawn(struct vset *set)
 		t->placed = set->t[k].placed;
 		if ((flags & CLONE_CHILD_SETTID) && ctid && k > 0) /* the child's own tid: the leader child's */
 			mem_write(t->tid, ctid, &c->vpid, sizeof(pid_t));
+		if (flags & CLONE_CHILD_CLEARTID)
+			c->ctid[k] = ctid;
 	}
 	set->call.child = c;
 	monitor_add_set(c);
@@ -63,12 +143,16 @@ void fork_spawn(struct vset *set)
 void fork_done(struct vset *set)
 {
 	struct vset *c = set->call.child;
-	long flags = set->call.nr == __NR_clone ? arg_get(&set->t[0].regs, 0) : 0;
 
 	for (int k = 0; k < set->n; k++) {
 		struct task *t = &set->t[k];
-		uint64_t ptid = (uint64_t)arg_get(&t->regs, 2);
+		struct clone_req r;
+		long flags;
+		uint64_t ptid;
 
+		clone_req(set, k, &r);
+		flags = r.flags;
+		ptid = r.ptid;
 		if ((long)t->regs.rax != (long)set->t[0].regs.rax && !c) {
 			vset_diverge(set, "fork failed differently in variant %d", k);
 			return;

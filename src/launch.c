@@ -71,6 +71,7 @@ static int start_one(struct vset *set, int i)
 	}
 	close(go[0]);
 	set->t[i].tid = pid;
+	set->t[i].tgid = pid;
 	set->t[i].ppid = monitor;
 	set->t[i].idx = i;
 	set->t[i].state = T_RUNNING;
@@ -100,6 +101,10 @@ int launch(struct vset *set)
 	rc = filter_build();
 	if (rc < 0)
 		return rc;
+	set->p = proc_new(NULL);
+	set->p->main = set;
+	set->p->holder = set;
+	set->p->sets = 1;
 	/* no process of the user's may read or write the monitor through /proc */
 	prctl(PR_SET_DUMPABLE, 0);
 	signals_install_monitor(set);

@@ -41,7 +41,10 @@ static void on_stop(struct vset *set, struct task *t, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
 
-	if (t->state == T_NEW && (event == PTRACE_EVENT_STOP || sig == SIGSTOP)) {
+	if (t->state == T_NEW && (event == PTRACE_EVENT_STOP || sig == SIGSTOP) && set->thread) {
+		t->state = T_HELD; /* a new thread: it waits for its turn */
+		sched_new_thread(set);
+	} else if (t->state == T_NEW && (event == PTRACE_EVENT_STOP || sig == SIGSTOP)) {
 		task_resume(t, 0); /* a new child's first stop: off to its first syscall */
 	} else if (sig == SIGTRAP && (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
 				      event == PTRACE_EVENT_CLONE)) {
@@ -60,6 +63,11 @@ static void on_stop(struct vset *set, struct task *t, int status)
 		t->state = T_EXIT;
 		vset_event(set, t);
 	} else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
+		unsigned long former = 0;
+
+		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former);
+		if ((pid_t)former != t->tid) /* a thread other than the first made the execve */
+			t = exec_takeover(&set, t, (pid_t)former);
 		set->exec_seen[t->idx] = true;
 		on_exec(t);
 	} else if (event == PTRACE_EVENT_STOP && sig != SIGTRAP) {
@@ -127,15 +135,33 @@ void monitor_add_set(struct vset *set)
 	sets[nsets++] = set;
 }
 
+/* A process's first thread set goes last, with the process. */
+static void free_proc_of(struct vset *set)
+{
+	free(set->p->ready);
+	free(set->p);
+	free(set);
+}
+
 void monitor_drop_set(struct vset *set)
 {
 	for (int i = 0; i < nsets; i++)
 		if (sets[i] == set) {
 			sets[i] = sets[--nsets];
-			if (set != root)
+			if (set != root && set->p->main != set)
 				free(set);
+			else if (set != root)
+				free_proc_of(set);
 			return;
 		}
+}
+
+/* Every other thread set of process p is ending (an execve by one of its threads). */
+void monitor_mark_dying(struct proc *p, struct vset *keep)
+{
+	for (int i = 0; i < nsets; i++)
+		if (sets[i]->p == p && sets[i] != keep)
+			sets[i]->dying = true;
 }
 
 struct vset *monitor_set_by_vpid(pid_t vpid)
@@ -213,8 +239,11 @@ int monitor_run(struct vset *set)
 		struct task *t;
 
 		if (pid < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				futex_timeouts();
+				signals_arrived();
 				continue;
+			}
 			if (errno == ECHILD)
 				break;
 			die("waitpid: %s", strerror(errno));
@@ -229,19 +258,41 @@ int monitor_run(struct vset *set)
 	return set->exit_status;
 }
 
-static void reap(struct task *t)
+/*
+ * Reaps whatever ends until none of the sets' tasks is left. Any order: a
+ * process's first thread is reported only after its other threads.
+ */
+static void reap_all(struct vset **all, int n)
 {
-	int status;
+	for (;;) {
+		struct task *t = NULL;
+		int status;
+		pid_t p;
 
-	while (t->state != T_GONE && t->tid > 0) {
-		pid_t p = waitpid(t->tid, &status, __WALL);
+		for (int s = 0; s < n && !t; s++)
+			for (int i = 0; i < all[s]->n; i++)
+				if (all[s]->t[i].state != T_GONE && all[s]->t[i].tid > 0) {
+					t = &all[s]->t[i];
+					break;
+				}
+		if (!t)
+			return;
+		p = waitpid(-1, &status, __WALL);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0) { /* nothing left to wait for */
+			for (int s = 0; s < n; s++)
+				for (int i = 0; i < all[s]->n; i++)
+					all[s]->t[i].state = T_GONE;
+			return;
+		}
+		for (int s = 0; s < n; s++) {
+			struct task *x = vset_find(all[s], p);
 
-		if (p < 0 && errno != EINTR)
-			break;
-		if (p == t->tid && (WIFEXITED(status) || WIFSIGNALED(status)))
-			t->state = T_GONE;
+			if (x && (WIFEXITED(status) || WIFSIGNALED(status)))
+				x->state = T_GONE;
+		}
 	}
-	t->state = T_GONE;
 }
 
 /* Kills every variant of every set and waits until each is gone. */
@@ -255,7 +306,5 @@ void monitor_kill_all(struct vset *set)
 		for (int i = 0; i < all[s]->n; i++)
 			if (all[s]->t[i].state != T_GONE && all[s]->t[i].tid > 0)
 				kill(all[s]->t[i].tid, SIGKILL);
-	for (int s = 0; s < n; s++)
-		for (int i = 0; i < all[s]->n; i++)
-			reap(&all[s]->t[i]);
+	reap_all(all, n);
 }

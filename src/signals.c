@@ -19,12 +19,20 @@ static sigset_t inherited_mask;
 static const int forward[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
 
 /* Hands a signal chorus got to the leader; the monitor sees it there. */
+static volatile sig_atomic_t arrived;
+
 static void on_signal(int s, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	forwarded[s] = *si;
+	arrived = 1;
 	if (root && root->t[0].state != T_GONE)
-		syscall(SYS_tgkill, root->t[0].tid, root->t[0].tid, s);
+		kill(root->t[0].tid, s); /* to the process: a thread able to take it does */
+}
+
+static void on_timer(int s)
+{
+	(void)s;
 }
 
 void signals_install_monitor(struct vset *set)
@@ -35,7 +43,7 @@ void signals_install_monitor(struct vset *set)
 	sigprocmask(SIG_SETMASK, NULL, &inherited_mask);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_signal;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sa.sa_flags = SA_SIGINFO; /* waitpid returns: see signals_arrived() */
 	sigfillset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(forward) / sizeof(forward[0]); i++) {
 		int s = forward[i];
@@ -46,6 +54,22 @@ void signals_install_monitor(struct vset *set)
 	}
 	sigaction(SIGPIPE, NULL, &inherited[SIGPIPE]);
 	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = on_timer;
+	sa.sa_flags = 0; /* no SA_RESTART: waitpid returns, the loop looks at the time-outs */
+	sigaction(SIG_TIMER, &sa, NULL);
+}
+
+/*
+ * A signal chorus got went to the program's first process, where a
+ * thread that does not block it takes it. Threads the monitor keeps in
+ * futex waits cannot: they wake up, so that one of them may.
+ */
+void signals_arrived(void)
+{
+	if (!arrived || !root)
+		return;
+	arrived = 0;
+	futex_wake_all(root->p);
 }
 
 /* In a new variant, before exec: the dispositions chorus was given. */
@@ -67,7 +91,7 @@ void signal_queue(struct task *t, int s, long magic)
 	si.si_pid = getpid();
 	si.si_uid = getuid();
 	si.si_value.sival_ptr = (void *)magic;
-	if (syscall(SYS_rt_tgsigqueueinfo, t->tid, t->tid, s, &si) < 0 && errno != ESRCH)
+	if (syscall(SYS_rt_tgsigqueueinfo, t->tgid, t->tid, s, &si) < 0 && errno != ESRCH)
 		die("cannot queue signal %d to %d: %s", s, t->tid, strerror(errno));
 }
 
@@ -118,12 +142,13 @@ static bool default_stops(int s)
 static void fatal(struct vset *set, struct task *from, int s)
 {
 	set->fatal_sig = s;
+	set->p->exiting = true;
 	for (int i = 0; i < set->n; i++) {
 		struct task *t = &set->t[i];
 
 		if (t == from || t->state == T_GONE)
 			continue;
-		syscall(SYS_tgkill, t->tid, t->tid, s);
+		syscall(SYS_tgkill, t->tgid, t->tid, s);
 		fatal_release(set, t);
 	}
 	task_resume(from, s);
@@ -167,13 +192,13 @@ static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 {
 	uint64_t bit = 1ull << (s - 1);
 
-	if (si->si_pid == getpid() && si->si_code == SI_TKILL)
+	if (si->si_pid == getpid() && (si->si_code == SI_TKILL || si->si_code == SI_USER))
 		*si = forwarded[s];
-	if (set->sig.ignored & bit || (!(set->sig.handled & bit) && default_ignored(s))) {
+	if (set->p->sig.ignored & bit || (!(set->p->sig.handled & bit) && default_ignored(s))) {
 		task_resume(t, 0);
 		return;
 	}
-	if (!(set->sig.handled & bit) && !default_stops(s)) {
+	if (!(set->p->sig.handled & bit) && !default_stops(s)) {
 		fatal(set, t, s);
 		return;
 	}
@@ -210,8 +235,8 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 		task_resume(t, 0);
 	} else if (t->expect[sig]) {
 		t->expect[sig]--;
-		if (si.si_pid == t->tid && t->tid != set->vpid) { /* sent by itself: as the leader */
-			si.si_pid = set->vpid;
+		if (si.si_pid == t->tid && t->tid != set->p->main->vpid) { /* sent by itself: as the leader */
+			si.si_pid = set->p->main->vpid;
 			ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
 		}
 		task_resume(t, sig);
@@ -228,21 +253,21 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 /* After execve: handlers are gone, ignored signals stay ignored. */
 void signals_after_exec(struct vset *set)
 {
-	set->sig.handled = set->sig.restart = 0;
-	set->sig.ignored = proc_sigmask(set->t[0].tid, "SigIgn:", NULL);
+	set->p->sig.handled = set->p->sig.restart = 0;
+	set->p->sig.ignored = proc_sigmask(set->t[0].tid, "SigIgn:", NULL);
 }
 
 void sys_sigaction_record(struct vset *set, int s, uint64_t handler, uint64_t flags)
 {
 	uint64_t bit = 1ull << (s - 1);
 
-	set->sig.handled &= ~bit;
-	set->sig.ignored &= ~bit;
-	set->sig.restart &= ~bit;
+	set->p->sig.handled &= ~bit;
+	set->p->sig.ignored &= ~bit;
+	set->p->sig.restart &= ~bit;
 	if (handler == (uint64_t)(uintptr_t)SIG_IGN)
-		set->sig.ignored |= bit;
+		set->p->sig.ignored |= bit;
 	else if (handler != (uint64_t)(uintptr_t)SIG_DFL)
-		set->sig.handled |= bit;
+		set->p->sig.handled |= bit;
 	if (flags & SA_RESTART)
-		set->sig.restart |= bit;
+		set->p->sig.restart |= bit;
 }

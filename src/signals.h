@@ -8,11 +8,15 @@
 #define MAGIC_DELIVER 0xc40c0501L   /* deliver it, with the recorded siginfo */
 #define MAGIC_INTERRUPT 0xc40c0502L /* it only interrupts a blocking call */
 
+/* The monitor's own timer (futex time-outs): it only interrupts waitpid. */
+#define SIG_TIMER SIGRTMAX
+
 void signal_queue(struct task *t, int s, long magic);
 void signal_stop(struct vset *set, struct task *t, int sig);
 void signals_after_exec(struct vset *set);
 void signals_install_monitor(struct vset *set);
 void signals_child_reset(void);
+void signals_arrived(void);
 void vset_interrupt(struct vset *set, struct task *from, int s);
 void fatal_release(struct vset *set, struct task *t);
 void sys_sigaction_record(struct vset *set, int s, uint64_t handler, uint64_t flags);

@@ -65,15 +65,13 @@ static bool all_in(const struct vset *set, enum tstate s)
 	return true;
 }
 
+/* The set goes on to run the program's code, when its thread's turn allows. */
 static void resume_all(struct vset *set)
 {
-	for (int i = 0; i < set->n; i++)
-		if (set->t[i].state != T_GONE)
-			task_resume(&set->t[i], 0);
-	set->phase = PH_RUN;
+	sched_resume(set);
 }
 
-static void skip_all(struct vset *set, long ret)
+void vset_skip_all(struct vset *set, long ret)
 {
 	for (int i = 0; i < set->n; i++)
 		task_skip(&set->t[i], ret);
@@ -122,6 +120,10 @@ static void ended(struct vset *set)
 		}
 	set->exit_status = set->t[0].status;
 	set->phase = PH_DONE;
+	if (set != set->p->main) { /* a thread ended; its process goes on */
+		thread_gone(set);
+		monitor_drop_set(set);
+	}
 }
 
 static void faulted(struct vset *set)
@@ -135,7 +137,7 @@ static void faulted(struct vset *set)
 		}
 	}
 	/* The same fault everywhere is the program's own: let it take it. */
-	if (!(set->sig.handled & (1ull << (set->t[0].si.si_signo - 1)))) {
+	if (!(set->p->sig.handled & (1ull << (set->t[0].si.si_signo - 1)))) {
 		/* it dies of it: one core file, the leader's, as one process leaves */
 		struct rlimit none = { 0, 0 };
 
@@ -177,10 +179,10 @@ static bool gives_eintr(const struct vset *set, int s, long code)
 {
 	uint64_t bit = 1ull << (s - 1);
 
-	if (!(set->sig.handled & bit) || code == ERESTARTNOINTR)
+	if (!(set->p->sig.handled & bit) || code == ERESTARTNOINTR)
 		return false;
 	if (code == ERESTARTSYS)
-		return !(set->sig.restart & bit);
+		return !(set->p->sig.restart & bit);
 	return true;
 }
 
@@ -322,7 +324,7 @@ static void private_fd_rule(struct vset *set, struct call *c)
 
 	if (c->nargs == 0 || c->arg[0].kind != A_FD)
 		return;
-	kind = fd_private(&set->fds, arg_get(&set->t[0].regs, 0));
+	kind = fd_private(&set->p->fds, arg_get(&set->t[0].regs, 0));
 	if (!kind)
 		return;
 	if (kind != PRIV_PLAIN && (c->nr == __NR_read || c->nr == __NR_pread64)) {
@@ -356,15 +358,74 @@ static void apply_own_pid(struct vset *set)
 	}
 }
 
+/*
+ * exit_group ends every thread. exit ends one: a thread keeps its turn
+ * until it is gone (the kernel clears its tid word meanwhile), except the
+ * first thread, which stays a zombie until the whole process ends.
+ */
+static void run_exit(struct vset *set)
+{
+	if (set->call.nr == __NR_exit_group)
+		set->p->exiting = true;
+	else if (set == set->p->main && sched_threaded(set))
+		main_thread_exits(set);
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_GONE)
+			task_resume(&set->t[i], 0);
+	set->phase = PH_RUN;
+}
+
+/*
+ * A call the leader makes for every variant may block (read, poll, a
+ * sleep, wait4): other threads take their turn meanwhile. Not a call
+ * that carries data out: another thread could change that data after it
+ * was compared, before the kernel reads it.
+ */
+static bool gives_turn(const struct call *c)
+{
+	if (c->policy != RUN_ONCE)
+		return c->policy == RUN_EMU && c->nr == __NR_sched_yield ? true : c->blocking;
+	for (int i = 0; i < c->nargs; i++)
+		switch (c->arg[i].kind) {
+		case A_STR: case A_IN: case A_IOV_IN: case A_MSG_IN: case A_SADDR: case A_STRV:
+			return false;
+		default:
+			break;
+		}
+	return true;
+}
+
+/*
+ * Into a call with no exit stop. A set that gave up its turn for the call
+ * (sigsuspend) goes in all the same; it waits for the turn at its next
+ * syscall, before any handler runs.
+ */
+static void resume_call(struct vset *set)
+{
+	if (set->p->holder == set || !sched_threaded(set)) {
+		resume_all(set);
+		return;
+	}
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_GONE)
+			task_resume(&set->t[i], 0);
+	set->phase = PH_RUN;
+}
+
 static void run_policy(struct vset *set)
 {
 	struct call *c = &set->call;
 
 	switch (c->policy) {
-	case RUN_ALL: case RUN_OWN: case RUN_SIGRET: case RUN_EXIT:
-		resume_all(set);
+	case RUN_ALL: case RUN_OWN: case RUN_SIGRET:
+		resume_call(set);
+		break;
+	case RUN_EXIT:
+		run_exit(set);
 		break;
 	case RUN_ALLR: case RUN_EXEC: case RUN_FORK:
+		if (c->policy == RUN_EXEC && sched_threaded(set))
+			set->p->execing = set;
 		for (int i = 0; i < set->n; i++)
 			task_resume_syscall(&set->t[i]);
 		set->phase = PH_ALL;
@@ -374,7 +435,7 @@ static void run_policy(struct vset *set)
 		set->phase = PH_LEADER;
 		break;
 	case RUN_EMU: case RUN_DENY:
-		skip_all(set, c->ret);
+		vset_skip_all(set, c->ret);
 		break;
 	case RUN_NONE:
 		die("no policy for %ld", c->nr);
@@ -392,11 +453,11 @@ static void begin_call(struct vset *set, long nr)
 	if (!c->d) {
 		if (!set->launching) /* not the program's: a launcher's, before exec */
 			warn_once_syscall(nr, "is not supported: it returns ENOSYS");
-		skip_all(set, -ENOSYS);
+		vset_skip_all(set, -ENOSYS);
 		return;
 	}
 	if (c->policy == RUN_DENY) {
-		skip_all(set, -c->d->err);
+		vset_skip_all(set, -c->d->err);
 		return;
 	}
 	if (c->policy == RUN_EXEC && set->launching)
@@ -415,11 +476,15 @@ static void begin_call(struct vset *set, long nr)
 	if (opt.trace)
 		trace_call(set);
 	if ((c->policy == RUN_ONCE && io_by_monitor(set)) || (c->policy == RUN_MON && call_in_monitor(set))) {
-		skip_all(set, c->ret);
+		vset_skip_all(set, c->ret);
 		return;
 	}
+	if (c->nr == __NR_futex && sched_threaded(set) && sys_futex_emulate(set, c))
+		return;
 	if (c->policy == RUN_MON)
 		c->policy = RUN_ONCE;
+	if (gives_turn(c))
+		sched_release(set);
 	apply_own_pid(set);
 	run_policy(set);
 }
@@ -452,6 +517,8 @@ static void rendezvous(struct vset *set)
 				vset_diverge(set, "the variants made different syscalls");
 			return;
 		}
+	if (sched_wait_entry(set))
+		return;
 	s = first_pending(set);
 	if (s >= 0) {
 		deliver_pending(set, s);
@@ -581,6 +648,7 @@ static void exec_done(struct vset *set)
 			return;
 		}
 	memset(set->exec_seen, 0, sizeof(set->exec_seen));
+	exec_by_thread_done(set);
 	if (ret == 0) {
 		if (set->launching)
 			events_start(set);
@@ -680,6 +748,12 @@ static void all_done(struct vset *set)
 	resume_all(set);
 }
 
+/* Its thread's turn has come: the set begins the call it waits at. */
+void vset_begin(struct vset *set)
+{
+	rendezvous(set);
+}
+
 /* Called whenever a task of the set stopped or ended. */
 void vset_event(struct vset *set, struct task *t)
 {
@@ -690,12 +764,19 @@ void vset_event(struct vset *set, struct task *t)
 	for (int i = 0; i < set->n; i++)
 		if (!parked(&set->t[i]))
 			return;
+	if ((set->p->exiting || set->dying || (set->p->execing && set->p->execing != set)) && any_in(set, T_GONE)) {
+		/* exit_group, a fatal signal or another thread's execve takes every thread */
+		if (all_in(set, T_GONE))
+			ended(set);
+		return;
+	}
 	switch (set->phase) {
 	case PH_RUN: rendezvous(set); break;
 	case PH_LEADER: leader_done(set); break;
 	case PH_FOLLOW: follow_done(set); break;
 	case PH_ALL: all_done(set); break;
 	case PH_SIG: masked_done(set); break;
+	case PH_HELD: case PH_FUTEX: rendezvous(set); break; /* only ends come here */
 	case PH_DONE: break;
 	}
 }

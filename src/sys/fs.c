@@ -75,7 +75,7 @@ static void open_post(struct vset *set, struct call *c)
 
 	if (c->policy == RUN_FD)
 		fd = c->ret;
-	fd_set_private(&set->fds, fd, c->per_variant ? c->priv_kind : PRIV_NONE);
+	fd_set_private(&set->p->fds, fd, c->per_variant ? c->priv_kind : PRIV_NONE);
 }
 
 /* /proc/PID/mem (or .../task/TID/mem) of a pid given by number. */
@@ -152,13 +152,13 @@ void sys_fd_close_post(struct vset *set, struct call *c)
 	if ((long)set->t[0].regs.rax < 0)
 		return;
 	if (c->nr == __NR_close) {
-		fd_set_private(&set->fds, a0, PRIV_NONE);
+		fd_set_private(&set->p->fds, a0, PRIV_NONE);
 		return;
 	}
 	if (arg_get(&set->t[0].regs, 2) & CLOSE_RANGE_CLOEXEC)
 		return;
 	for (long fd = a0; fd <= a1 && fd < FD_TRACK; fd++) {
-		fd_set_private(&set->fds, fd, PRIV_NONE);
+		fd_set_private(&set->p->fds, fd, PRIV_NONE);
 		fd_forget(set, fd);
 	}
 }
@@ -172,7 +172,7 @@ void sys_dup_post(struct vset *set, struct call *c)
 	if (newfd >= 0)
 		fd_forget(set, newfd);
 	if (newfd >= 0)
-		fd_set_private(&set->fds, newfd, fd_private(&set->fds, arg_get(&set->t[0].regs, 0)));
+		fd_set_private(&set->p->fds, newfd, fd_private(&set->p->fds, arg_get(&set->t[0].regs, 0)));
 }
 
 struct cmd_rule {
@@ -269,5 +269,5 @@ void sys_pair_post(struct vset *set, struct call *c)
 		}
 	}
 	for (int k = 0; k < 2; k++)
-		fd_set_private(&set->fds, lead[k], PRIV_NONE);
+		fd_set_private(&set->p->fds, lead[k], PRIV_NONE);
 }

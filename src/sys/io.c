@@ -33,7 +33,7 @@ static bool never_blocks(int fd)
 /* The monitor's copy of the leader's fd, or -1 when the call must stay with the leader. */
 static int monitor_fd(struct vset *set, long fd)
 {
-	struct fdstate *f = &set->fds;
+	struct fdstate *f = &set->p->fds;
 
 	if (fd < 0 || fd >= FD_TRACK)
 		return -1;
@@ -41,7 +41,7 @@ static int monitor_fd(struct vset *set, long fd)
 		int m;
 
 		if (f->pidfd <= 0)
-			f->pidfd = (int)syscall(SYS_pidfd_open, set->t[0].tid, 0);
+			f->pidfd = (int)syscall(SYS_pidfd_open, set->p->main->t[0].tid, 0);
 		m = f->pidfd > 0 ? (int)syscall(SYS_pidfd_getfd, f->pidfd, (int)fd, 0) : -1;
 		if (m >= 0 && !never_blocks(m)) {
 			close(m);
@@ -56,9 +56,9 @@ void fd_forget(struct vset *set, long fd)
 {
 	if (fd < 0 || fd >= FD_TRACK)
 		return;
-	if (set->fds.mon[fd] > 0)
-		close(set->fds.mon[fd]);
-	set->fds.mon[fd] = 0;
+	if (set->p->fds.mon[fd] > 0)
+		close(set->p->fds.mon[fd]);
+	set->p->fds.mon[fd] = 0;
 }
 
 static long do_write(struct vset *set, int m, long len, long off, bool at)

@@ -7,10 +7,10 @@
 
 #include "../chorus.h"
 
-/* Every variant sees the leader's pid as its own (and as its tid). */
+/* Every variant sees the leader's pid as its own, and the leader's tid as its tid. */
 void sys_getpid(struct vset *set, struct call *c)
 {
-	c->ret = set->vpid;
+	c->ret = c->nr == __NR_gettid ? set->vpid : set->p->main->vpid;
 }
 
 /*
@@ -32,6 +32,7 @@ void sys_tid_post(struct vset *set, struct call *c)
 {
 	(void)c;
 	for (int i = 0; i < set->n; i++) {
+		set->ctid[i] = (uint64_t)arg_get(&set->t[i].regs, 0);
 		set->t[i].regs.rax = (unsigned long)set->vpid;
 		regs_put(&set->t[i]);
 	}
@@ -50,6 +51,13 @@ void sys_kill_pre(struct vset *set, struct call *c)
 
 	if (!x)
 		return;
+	/*
+	 * To its own process, with threads: the kernel picks the thread that
+	 * takes it, or a sigwait consumes it; sent once, it is delivered to
+	 * every variant's twin of that thread as an asynchronous signal.
+	 */
+	if (x->p == set->p && sched_threaded(set) && (c->nr == __NR_kill || c->nr == __NR_rt_sigqueueinfo))
+		return;
 	for (int i = 0; i < sig_arg; i++)
 		if (arg_get(&set->t[0].regs, i) != x->vpid)
 			return;
@@ -60,6 +68,19 @@ void sys_kill_pre(struct vset *set, struct call *c)
 	for (int v = 0; v < set->n; v++)
 		if (sig > 0 && sig <= 64)
 			set->t[v].expect[sig]++;
+}
+
+/*
+ * A thread the monitor keeps in a futex wait never runs, so it could not
+ * take the signal just sent to it: it wakes up (a spurious wake-up, which
+ * futex callers expect) and takes it.
+ */
+void sys_tkill_post(struct vset *set, struct call *c)
+{
+	struct vset *x = monitor_set_by_vpid((pid_t)arg_get(&set->t[0].regs, c->nr == __NR_tkill ? 0 : 1));
+
+	if (x && x->p == set->p)
+		futex_cancel(x);
 }
 
 /* prctl options, with what each is allowed to do. */

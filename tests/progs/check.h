@@ -48,6 +48,14 @@ check_failed(const char *file, int line, const char *what, int err)
                          errno);                                           \
     } while (0)
 
+/* CHECK_PT(expr): a pthread call must return 0 (it returns the error number). */
+#define CHECK_PT(expr)                                                     \
+    do {                                                                   \
+        int pt_rv_ = (expr);                                               \
+        if (pt_rv_ != 0)                                                   \
+            check_failed(__FILE__, __LINE__, #expr, pt_rv_);               \
+    } while (0)
+
 /* Print the final "ok NAME" line and flush it. */
 static inline void pass(const char *name)
 {

@@ -107,6 +107,54 @@ rng.shuffle(shuffled)
 print("shuffled", shuffled)
 PY
 
+# big.txt: 400000 shuffled numbers, enough for sort and xz to start threads.
+seq 1 400000 | shuf --random-source=<(yes chorus) >big.txt
+
+# python with threads: a pool, a lock-protected counter, a condition and an event.
+cat >threads.py <<'PY'
+import concurrent.futures
+import hashlib
+import threading
+
+lock = threading.Lock()
+total = 0
+
+def work(n):
+    global total
+    digest = hashlib.sha256(str(n).encode()).hexdigest()
+    with lock:
+        total += n
+    return digest[:8]
+
+with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+    results = list(pool.map(work, range(300)))
+print("first results", results[:4], "total", total)
+
+items, cond, done = [], threading.Condition(), threading.Event()
+def producer():
+    for i in range(200):
+        with cond:
+            items.append(i)
+            cond.notify()
+    done.set()
+def consumer(out):
+    while True:
+        with cond:
+            while not items and not done.is_set():
+                cond.wait(0.05)
+            if not items and done.is_set():
+                return
+            if items:
+                out.append(items.pop(0))
+got = [[], []]
+threads = [threading.Thread(target=producer)] + [threading.Thread(target=consumer, args=(g,)) for g in got]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("consumed", len(got[0]) + len(got[1]), "sum", sum(got[0]) + sum(got[1]))
+PY
+
 # Fixed timestamps on everything, so archives that record times come out the same.
 find . -exec touch -h -d @1500000000 {} +
 
