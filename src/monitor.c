@@ -220,19 +220,36 @@ void monitor_adopt(struct vset *set)
 	}
 }
 
-/* The whole program ends with this status (a divergence: -1). */
+static bool finished;
+
+/* The whole program ends now, with this status (a divergence: -1). */
 void monitor_finish(int status)
 {
 	root->exit_status = status;
 	root->phase = PH_DONE;
+	finished = true;
 }
 
-/* Runs until the program's first process has ended; returns its wait status. */
+/* Is any process of the program still there (one its first process left behind)? */
+static bool any_alive(void)
+{
+	for (int i = 0; i < nsets; i++)
+		for (int k = 0; k < sets[i]->n; k++)
+			if (sets[i]->t[k].state != T_GONE)
+				return true;
+	return false;
+}
+
+/*
+ * Runs until every process of the program has ended (a process its first
+ * one left running goes on, monitored, as it would natively); returns the
+ * wait status of the first process, the program's.
+ */
 int monitor_run(struct vset *set)
 {
 	root = set;
 	monitor_add_set(set);
-	while (set->phase != PH_DONE) {
+	while (!finished && (set->phase != PH_DONE || any_alive())) {
 		struct vset *owner = NULL;
 		int status;
 		pid_t pid = wait_any(&status);
