@@ -338,6 +338,7 @@ bool place_done(struct vset *set);
 
 /* report.c (more) */
 void report_exec_failure(struct vset *set, int err);
+void report_no_diversity(struct vset *set);
 
 /* replicate.c */
 int replicate_outputs(struct vset *set, struct task *from, struct task *to, long ret);

@@ -241,6 +241,8 @@ static int exit_code(int status)
 		return opt.divergence_status;
 	if (status == -2)
 		return EXIT_NOT_EXEC;
+	if (status == -3)
+		return EXIT_CHORUS_FAIL;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))

@@ -217,6 +217,15 @@ void report_exec_failure(struct vset *set, int err)
 	set->phase = PH_DONE;
 }
 
+void report_no_diversity(struct vset *set)
+{
+	fprintf(stderr, "chorus: the variants got one memory layout: address space randomization is off "
+			"(kernel.randomize_va_space = 0?); turn it on with 'sysctl kernel.randomize_va_space=2'\n");
+	monitor_kill_all(set);
+	set->exit_status = -3;
+	set->phase = PH_DONE;
+}
+
 int events_open(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -634,6 +634,20 @@ static void leader_done(struct vset *set)
 		finish_once(set);
 }
 
+/*
+ * The variants must each have their own layout: their stacks begin at
+ * different addresses unless address space randomization is off for the
+ * whole system (chorus already clears ADDR_NO_RANDOMIZE for its variants).
+ */
+static bool one_layout(const struct vset *set)
+{
+	for (int i = 0; i < set->n; i++)
+		for (int j = i + 1; j < set->n; j++)
+			if (set->t[i].regs.rsp == set->t[j].regs.rsp)
+				return true;
+	return false;
+}
+
 static void exec_done(struct vset *set)
 {
 	long ret = (long)set->t[0].regs.rax;
@@ -649,6 +663,10 @@ static void exec_done(struct vset *set)
 		}
 	memset(set->exec_seen, 0, sizeof(set->exec_seen));
 	exec_by_thread_done(set);
+	if (ret == 0 && set->launching && one_layout(set)) {
+		report_no_diversity(set);
+		return;
+	}
 	if (ret == 0) {
 		if (set->launching)
 			events_start(set);
