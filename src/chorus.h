@@ -241,6 +241,7 @@ struct options {
 	const char *events;
 	int divergence_status;
 	bool trace;
+	bool no_diversity; /* one layout for every variant */
 };
 
 extern struct options opt;

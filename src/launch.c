@@ -40,7 +40,9 @@ static _Noreturn void child(int go, pid_t monitor, const char *path)
 		_exit(EXIT_CHORUS_FAIL);
 	signals_child_reset();
 	pers = personality(0xffffffff);
-	if (pers != -1 && (pers & ADDR_NO_RANDOMIZE))
+	if (pers != -1 && opt.no_diversity)
+		personality((unsigned long)pers | ADDR_NO_RANDOMIZE);
+	else if (pers != -1 && (pers & ADDR_NO_RANDOMIZE))
 		personality((unsigned long)pers & ~(unsigned long)ADDR_NO_RANDOMIZE);
 	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV) < 0)
 		child_fail("PR_SET_TSC");

@@ -86,6 +86,8 @@ static void usage(void)
 	     "      --variant PATH        one binary per variant (repeat; N is their count)\n"
 	     "      --events FILE         write start, divergence and exit events as JSON Lines\n"
 	     "      --divergence-status N exit status on a divergence (default 86)\n"
+	     "      --no-diversity        one memory layout for all variants (to compare two\n"
+	     "                            builds; an attack on addresses is then not caught)\n"
 	     "      --trace               print every syscall of the leader, as it is compared\n"
 	     "      --syscalls            list the syscalls chorus handles, and how\n"
 	     "  -h, --help                this help\n"
@@ -185,6 +187,7 @@ static int parse(int argc, char **argv)
 		{ "events", required_argument, 0, 'e' },
 		{ "divergence-status", required_argument, 0, 'd' },
 		{ "trace", no_argument, 0, 't' },
+		{ "no-diversity", no_argument, 0, 'D' },
 		{ "syscalls", no_argument, 0, 's' },
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'v' },
@@ -204,6 +207,7 @@ static int parse(int argc, char **argv)
 			break;
 		case 'e': opt.events = optarg; break;
 		case 't': opt.trace = true; break;
+		case 'D': opt.no_diversity = true; break;
 		case 's': list_syscalls(); exit(0);
 		case 'd': opt.divergence_status = parse_int(optarg, "--divergence-status", 0, 255); break;
 		case 'h': usage(); exit(0);

@@ -663,7 +663,7 @@ static void exec_done(struct vset *set)
 		}
 	memset(set->exec_seen, 0, sizeof(set->exec_seen));
 	exec_by_thread_done(set);
-	if (ret == 0 && set->launching && one_layout(set)) {
+	if (ret == 0 && set->launching && !opt.no_diversity && one_layout(set)) {
 		report_no_diversity(set);
 		return;
 	}

@@ -73,7 +73,7 @@ static void choose_shift(struct vset *set, int k)
 
 	while (shift_taken(set, k, s))
 		s -= ALIGN;
-	t->shift = s;
+	t->shift = opt.no_diversity ? 0 : s; /* without diversity: the leader's very address */
 	t->placed = true;
 }
 
