@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -69,6 +70,9 @@ static void ready_remove(struct proc *p, struct vset *set)
 
 static void ready_add(struct proc *p, struct vset *set)
 {
+	for (int i = 0; i < p->nready; i++)
+		if (p->ready[i] == set)
+			return; /* waits already */
 	if (p->nready == p->capready) {
 		p->capready = p->capready ? p->capready * 2 : 8;
 		p->ready = realloc(p->ready, sizeof(*p->ready) * (size_t)p->capready);
@@ -76,6 +80,13 @@ static void ready_add(struct proc *p, struct vset *set)
 			die("out of memory");
 	}
 	p->ready[p->nready++] = set;
+}
+
+static void take_turn(struct proc *p, struct vset *set)
+{
+	p->holder = set;
+	if (opt.trace && sched_threaded(set))
+		fprintf(stderr, "chorus: [%d] takes the turn\n", set->t[0].tid);
 }
 
 /* The turn goes to the thread set that has waited longest. */
@@ -87,7 +98,7 @@ static void schedule(struct proc *p)
 		return;
 	next = p->ready[0];
 	ready_remove(p, next);
-	p->holder = next;
+	take_turn(p, next);
 	next->phase = PH_RUN;
 	if (next->at_entry) {
 		next->at_entry = false;
@@ -117,7 +128,7 @@ void sched_resume(struct vset *set)
 	struct proc *p = set->p;
 
 	if (!p->holder && !p->exiting && p->nready == 0)
-		p->holder = set;
+		take_turn(p, set);
 	if (p->holder == set || !sched_threaded(set) || p->exiting) {
 		for (int i = 0; i < set->n; i++)
 			if (set->t[i].state != T_GONE)
@@ -145,7 +156,7 @@ bool sched_wait_entry(struct vset *set)
 	if (p->holder == set || !sched_threaded(set) || p->exiting)
 		return false;
 	if (!p->holder && p->nready == 0) {
-		p->holder = set;
+		take_turn(p, set);
 		return false;
 	}
 	if (!set->at_entry) {
