@@ -246,7 +246,7 @@ struct options {
 
 extern struct options opt;
 
-/* main.c / util */
+/* main.c (die), warn.c */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_once_syscall(long key, const char *what);

@@ -45,7 +45,6 @@ struct options opt = { .n = 2, .divergence_status = EXIT_DIVERGENCE_DEFAULT };
 static int npass, nfail;	  /* every check */
 static int gpass, gfail;	  /* checks of the current group */
 static const char *gname = "setup";
-static int nwarn;
 
 _Noreturn void die(const char *fmt, ...)
 {
@@ -60,23 +59,6 @@ _Noreturn void die(const char *fmt, ...)
 	printf("%d passed, %d failed\n", npass, nfail + 1);
 	fflush(stdout);
 	abort();
-}
-
-void warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	nwarn++;
-	fprintf(stderr, "chorus: warning: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void warn_once_syscall(long key, const char *what)
-{
-	warn("syscall key %ld %s", key, what);
 }
 
 /* ------------------------------------------------------------------ */
