@@ -272,6 +272,7 @@ void monitor_finish(int status);
 /* vset.c */
 void vset_event(struct vset *set, struct task *t);
 void vset_skip_all(struct vset *set, long ret);
+void vset_resume_tasks(struct vset *set);
 struct task *vset_find(struct vset *set, pid_t tid);
 void task_resume(struct task *t, int sig);
 void task_resume_syscall(struct task *t);

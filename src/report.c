@@ -209,21 +209,25 @@ void report_divergence(struct vset *set, const char *what, const char *detail)
 	fflush(events);
 }
 
+/* The program is not started after all: every variant goes, the run ends with status. */
+static void refuse_start(struct vset *set, int status)
+{
+	monitor_kill_all(set);
+	set->exit_status = status;
+	set->phase = PH_DONE;
+}
+
 void report_exec_failure(struct vset *set, int err)
 {
 	fprintf(stderr, "chorus: cannot execute %s: %s\n", opt.paths[0], strerror(err));
-	monitor_kill_all(set);
-	set->exit_status = -2;
-	set->phase = PH_DONE;
+	refuse_start(set, -2);
 }
 
 void report_no_diversity(struct vset *set)
 {
 	fprintf(stderr, "chorus: the variants got one memory layout: address space randomization is off "
 			"(kernel.randomize_va_space = 0?); turn it on with 'sysctl kernel.randomize_va_space=2'\n");
-	monitor_kill_all(set);
-	set->exit_status = -3;
-	set->phase = PH_DONE;
+	refuse_start(set, -3);
 }
 
 int events_open(const char *path)

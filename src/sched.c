@@ -119,6 +119,22 @@ void sched_release(struct vset *set)
 	schedule(set->p);
 }
 
+/* May the set run the program's code now? A free turn nobody waits for is its. */
+static bool has_turn(struct proc *p, struct vset *set)
+{
+	if (!p->holder && !p->exiting && p->nready == 0)
+		take_turn(p, set);
+	return p->holder == set || !sched_threaded(set) || p->exiting;
+}
+
+/* The set, stopped, waits in line for its turn. */
+static void wait_turn(struct proc *p, struct vset *set)
+{
+	set->phase = PH_HELD;
+	ready_add(p, set);
+	schedule(p);
+}
+
 /*
  * A thread set wants to run the program's code: it does now if it has
  * the turn (or its process has one thread), else it waits for it.
@@ -127,21 +143,14 @@ void sched_resume(struct vset *set)
 {
 	struct proc *p = set->p;
 
-	if (!p->holder && !p->exiting && p->nready == 0)
-		take_turn(p, set);
-	if (p->holder == set || !sched_threaded(set) || p->exiting) {
-		for (int i = 0; i < set->n; i++)
-			if (set->t[i].state != T_GONE)
-				task_resume(&set->t[i], 0);
-		set->phase = PH_RUN;
+	if (has_turn(p, set)) {
+		vset_resume_tasks(set);
 		return;
 	}
 	for (int i = 0; i < set->n; i++)
 		if (set->t[i].state != T_GONE)
 			set->t[i].state = T_HELD;
-	set->phase = PH_HELD;
-	ready_add(p, set);
-	schedule(p);
+	wait_turn(p, set);
 }
 
 /*
@@ -153,12 +162,8 @@ bool sched_wait_entry(struct vset *set)
 {
 	struct proc *p = set->p;
 
-	if (p->holder == set || !sched_threaded(set) || p->exiting)
+	if (has_turn(p, set))
 		return false;
-	if (!p->holder && p->nready == 0) {
-		take_turn(p, set);
-		return false;
-	}
 	if (!set->at_entry) {
 		set->at_entry = true;
 		set->phase = PH_HELD;
@@ -173,9 +178,7 @@ void sched_new_thread(struct vset *set)
 	for (int i = 0; i < set->n; i++)
 		if (set->t[i].state != T_HELD)
 			return;
-	set->phase = PH_HELD;
-	ready_add(set->p, set);
-	schedule(set->p);
+	wait_turn(set->p, set);
 }
 
 /* ---- futexes ---- */
@@ -215,22 +218,41 @@ void futex_cancel(struct vset *set)
 	}
 }
 
-/* Every futex wait of process p returns 0, as a spurious wake-up. */
-void futex_wake_all(struct proc *p)
+/*
+ * Every wait hit() picks returns ret. The scan starts over after each
+ * wake: the waiter may take its turn at once and change the list.
+ */
+static void wake_where(bool (*hit)(const struct futex_wait *, const void *), const void *arg, long ret)
 {
 	for (struct futex_wait *w = waits, *next; w; w = next) {
 		next = w->next;
-		if (w->set->p == p) {
-			futex_wake_one(w, 0);
+		if (hit(w, arg)) {
+			futex_wake_one(w, ret);
 			next = waits;
 		}
 	}
 	arm_timer();
 }
 
+static bool of_proc(const struct futex_wait *w, const void *p)
+{
+	return w->set->p == p;
+}
+
+/* Every futex wait of process p returns 0, as a spurious wake-up. */
+void futex_wake_all(struct proc *p)
+{
+	wake_where(of_proc, p, 0);
+}
+
 static bool ts_before(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static bool expired(const struct futex_wait *w, const void *now)
+{
+	return w->timed && !ts_before(now, &w->deadline);
 }
 
 /* Wakes the monitor's waitpid at the first deadline (then every ms, in case it was missed). */
@@ -270,19 +292,11 @@ static void arm_timer(void)
 void futex_timeouts(void)
 {
 	struct timespec now;
-	struct futex_wait *w, *next;
 
 	if (!waits)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	for (w = waits; w; w = next) {
-		next = w->next;
-		if (w->timed && !ts_before(&now, &w->deadline)) {
-			futex_wake_one(w, -ETIMEDOUT);
-			next = waits; /* the list changed */
-		}
-	}
-	arm_timer();
+	wake_where(expired, &now, -ETIMEDOUT);
 }
 
 /* The deadline of a wait, on CLOCK_MONOTONIC; false without one. */
@@ -500,18 +514,17 @@ bool sys_futex_emulate(struct vset *set, struct call *c)
 }
 
 /* Wakes the threads waiting for set's thread to end (on its clear_child_tid word). */
+static bool on_tid_word(const struct futex_wait *w, const void *ended)
+{
+	const struct vset *set = ended;
+
+	return w->set->p == set->p && w->addr[0] == set->ctid[0];
+}
+
 static void wake_joiners(struct vset *set)
 {
-	if (!set->ctid[0])
-		return;
-	for (struct futex_wait *w = waits, *next; w; w = next) {
-		next = w->next;
-		if (w->set->p == set->p && w->addr[0] == set->ctid[0]) {
-			futex_wake_one(w, 0);
-			next = waits;
-		}
-	}
-	arm_timer();
+	if (set->ctid[0])
+		wake_where(on_tid_word, set, 0);
 }
 
 /*

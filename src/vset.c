@@ -65,6 +65,15 @@ static bool all_in(const struct vset *set, enum tstate s)
 	return true;
 }
 
+/* Every task of the set goes on, whatever the turn (the scheduler's own step). */
+void vset_resume_tasks(struct vset *set)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_GONE)
+			task_resume(&set->t[i], 0);
+	set->phase = PH_RUN;
+}
+
 /* The set goes on to run the program's code, when its thread's turn allows. */
 static void resume_all(struct vset *set)
 {
@@ -369,10 +378,7 @@ static void run_exit(struct vset *set)
 		set->p->exiting = true;
 	else if (set == set->p->main && sched_threaded(set))
 		main_thread_exits(set);
-	for (int i = 0; i < set->n; i++)
-		if (set->t[i].state != T_GONE)
-			task_resume(&set->t[i], 0);
-	set->phase = PH_RUN;
+	vset_resume_tasks(set);
 }
 
 /*
@@ -384,7 +390,7 @@ static void run_exit(struct vset *set)
 static bool gives_turn(const struct call *c)
 {
 	if (c->policy != RUN_ONCE)
-		return c->policy == RUN_EMU && c->nr == __NR_sched_yield ? true : c->blocking;
+		return (c->policy == RUN_EMU && c->nr == __NR_sched_yield) || c->blocking;
 	for (int i = 0; i < c->nargs; i++)
 		switch (c->arg[i].kind) {
 		case A_STR: case A_IN: case A_IOV_IN: case A_MSG_IN: case A_SADDR: case A_STRV:
@@ -395,30 +401,18 @@ static bool gives_turn(const struct call *c)
 	return true;
 }
 
-/*
- * Into a call with no exit stop. A set that gave up its turn for the call
- * (sigsuspend) goes in all the same; it waits for the turn at its next
- * syscall, before any handler runs.
- */
-static void resume_call(struct vset *set)
-{
-	if (set->p->holder == set || !sched_threaded(set)) {
-		resume_all(set);
-		return;
-	}
-	for (int i = 0; i < set->n; i++)
-		if (set->t[i].state != T_GONE)
-			task_resume(&set->t[i], 0);
-	set->phase = PH_RUN;
-}
-
 static void run_policy(struct vset *set)
 {
 	struct call *c = &set->call;
 
 	switch (c->policy) {
 	case RUN_ALL: case RUN_OWN: case RUN_SIGRET:
-		resume_call(set);
+		/*
+		 * Into a call with no exit stop. A set that gave up its turn
+		 * for the call (sigsuspend) goes in all the same; it waits for
+		 * the turn at its next syscall, before any handler runs.
+		 */
+		vset_resume_tasks(set);
 		break;
 	case RUN_EXIT:
 		run_exit(set);
