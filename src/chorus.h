@@ -249,6 +249,7 @@ extern struct options opt;
 /* main.c (die), warn.c */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define WARN_KEY(nr, op) ((long)(nr) << 32 | ((long)(op) & 0xffffffffL))
 void warn_once_syscall(long key, const char *what);
 
 /* launch.c */
@@ -265,6 +266,7 @@ void monitor_add_set(struct vset *set);
 void monitor_drop_set(struct vset *set);
 void monitor_mark_dying(struct proc *p, struct vset *keep);
 struct vset *monitor_set_by_vpid(pid_t vpid);
+bool monitor_pid_hidden(pid_t pid);
 struct vset *monitor_set_of(int k, pid_t real);
 void monitor_adopt(struct vset *set);
 void monitor_finish(int status);
@@ -314,6 +316,7 @@ void sys_clone3_pre(struct vset *set, struct call *c);
 void fork_done(struct vset *set);
 void sys_pid_result_post(struct vset *set, struct call *c);
 void pid_args(struct vset *set, struct call *c);
+bool pid_refused(struct vset *set, struct call *c);
 bool reap_wanted(struct vset *set);
 bool reap_done(struct vset *set);
 
@@ -385,6 +388,7 @@ void sys_getpid(struct vset *set, struct call *c);
 void sys_getppid(struct vset *set, struct call *c);
 void sys_tid_post(struct vset *set, struct call *c);
 void sys_kill_pre(struct vset *set, struct call *c);
+void sys_personality_pre(struct vset *set, struct call *c);
 void sys_tkill_post(struct vset *set, struct call *c);
 void sys_sigaction_pre(struct vset *set, struct call *c);
 void sys_sigaction_post(struct vset *set, struct call *c);

@@ -188,6 +188,26 @@ void pid_args(struct vset *set, struct call *c)
 	}
 }
 
+/*
+ * Calls aimed at the monitor or at a variant other than the leader (by a
+ * real pid the program found, say in /proc) are refused, and so is a signal
+ * to every process (kill(-1, ...)), which would reach the monitor too.
+ */
+bool pid_refused(struct vset *set, struct call *c)
+{
+	bool sig = c->d->pre == sys_kill_pre;
+
+	for (int i = 0; i < c->nargs; i++) {
+		long v = arg_get(&set->t[0].regs, i);
+
+		if (c->arg[i].kind != A_PID || !(monitor_pid_hidden((pid_t)v) || (sig && i == 0 && (int)v == -1)))
+			continue;
+		warn_once_syscall(c->nr, "aimed at the monitor or at another variant is refused: EPERM");
+		return true;
+	}
+	return false;
+}
+
 /* A result that is a pid (getpgid, setsid ...): each variant's own twin becomes the leader's pid. */
 void sys_pid_result_post(struct vset *set, struct call *c)
 {

@@ -181,6 +181,23 @@ struct vset *monitor_set_of(int k, pid_t real)
 	return NULL;
 }
 
+/*
+ * A pid the program must not reach: the monitor's own, or a real pid of a
+ * variant other than the leader (the program only ever sees the leader's).
+ */
+bool monitor_pid_hidden(pid_t pid)
+{
+	if (pid == getpid())
+		return true;
+	if (pid <= 0 || monitor_set_by_vpid(pid))
+		return false;
+	for (int i = 0; i < nsets; i++)
+		for (int k = 1; k < sets[i]->n; k++)
+			if (sets[i]->t[k].tid == pid)
+				return true;
+	return false;
+}
+
 static struct task *find_task(pid_t tid, struct vset **setp)
 {
 	for (int i = 0; i < nsets; i++) {

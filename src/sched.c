@@ -504,7 +504,7 @@ bool sys_futex_emulate(struct vset *set, struct call *c)
 		futex_wake_op(set);
 		return true;
 	default:
-		warn_once_syscall(__NR_futex * 65536 + cmd, "operation is not supported between threads: it returns ENOSYS");
+		warn_once_syscall(WARN_KEY(__NR_futex, cmd), "operation is not supported between threads: it returns ENOSYS");
 		vset_skip_all(set, -ENOSYS);
 		return true;
 	}

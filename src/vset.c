@@ -467,6 +467,10 @@ static void begin_call(struct vset *set, long nr)
 		vset_diverge(set, "%s", why);
 		return;
 	}
+	if (pid_refused(set, c)) {
+		vset_skip_all(set, -EPERM);
+		return;
+	}
 	if (opt.trace)
 		trace_call(set);
 	if ((c->policy == RUN_ONCE && io_by_monitor(set)) || (c->policy == RUN_MON && call_in_monitor(set))) {

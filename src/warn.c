@@ -18,12 +18,12 @@ void warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* Warns once per syscall (or syscall and sub-command: nr * 65536 + op). */
+/* Warns once per syscall (or syscall and sub-command: WARN_KEY(nr, op)). */
 void warn_once_syscall(long key, const char *what)
 {
 	static long seen[256];
 	static int nseen;
-	long nr = key >= 65536 ? key / 65536 : key;
+	long nr = key >> 32 ? key >> 32 : key;
 	const struct sc_desc *d = sc_lookup(nr);
 	char *name = d ? NULL : seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, (int)nr);
 
@@ -32,8 +32,8 @@ void warn_once_syscall(long key, const char *what)
 			return;
 	if (nseen < 256)
 		seen[nseen++] = key;
-	if (key >= 65536)
-		warn("%s %#lx %s", d ? d->name : "syscall", key % 65536, what);
+	if (key >> 32)
+		warn("%s %#lx %s", d ? d->name : "syscall", key & 0xffffffffL, what);
 	else
 		warn("syscall %s (%ld) %s", d ? d->name : name ? name : "unknown", nr, what);
 	free(name);

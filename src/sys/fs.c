@@ -228,7 +228,7 @@ static void apply_rule(struct vset *set, struct call *c, const struct cmd_rule *
 			c->arg[2] = r[i].arg;
 			return;
 		}
-	warn_once_syscall(c->nr * 65536 + (cmd & 0xffff), "request is not supported: it fails");
+	warn_once_syscall(WARN_KEY(c->nr, cmd), "request is not supported: it fails");
 	c->policy = RUN_DENY;
 	c->ret = -err;
 }

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <asm/prctl.h>
 #include <errno.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
@@ -84,34 +85,51 @@ void sys_tkill_post(struct vset *set, struct call *c)
 }
 
 /* prctl options, with what each is allowed to do. */
+/*
+ * prctl options the monitor lets through, with the arguments each one uses.
+ * glibc's prctl is variadic: registers past the used ones hold whatever was
+ * there, so only the used arguments are compared.
+ */
+struct prctl_use {
+	int op;
+	int nargs;	       /* arguments used after the option */
+	enum arg_kind arg2;    /* what the first of them is */
+};
+
+static const struct prctl_use prctl_ops[] = {
+	{ PR_SET_NAME, 1, A_STR },	       { PR_GET_NAME, 1, A_PTR },
+	{ PR_GET_PDEATHSIG, 1, A_PTR },	       { PR_SET_PDEATHSIG, 1, A_VAL },
+	{ PR_GET_DUMPABLE, 0, A_NONE },	       { PR_SET_DUMPABLE, 1, A_VAL },
+	{ PR_GET_KEEPCAPS, 0, A_NONE },	       { PR_SET_KEEPCAPS, 1, A_VAL },
+	{ PR_CAPBSET_READ, 1, A_VAL },	       { PR_GET_NO_NEW_PRIVS, 4, A_VAL },
+	{ PR_SET_NO_NEW_PRIVS, 4, A_VAL },     { PR_GET_TIMERSLACK, 0, A_NONE },
+	{ PR_SET_TIMERSLACK, 1, A_VAL },       { PR_GET_THP_DISABLE, 4, A_VAL },
+	{ PR_SET_THP_DISABLE, 4, A_VAL },      { PR_GET_CHILD_SUBREAPER, 1, A_PTR },
+	{ PR_SET_CHILD_SUBREAPER, 1, A_VAL },  { PR_GET_SECCOMP, 0, A_NONE },
+	{ PR_GET_TSC, 1, A_PTR },	       { PR_CAP_AMBIENT, 4, A_VAL },
+};
+
 void sys_prctl_pre(struct vset *set, struct call *c)
 {
 	long op = arg_get(&set->t[0].regs, 0);
 
-	switch (op) {
-	case PR_SET_NAME:
-		c->arg[1] = (struct arg_desc){ A_STR, 0, 0 };
-		break;
-	case PR_GET_NAME: case PR_GET_PDEATHSIG:
-		c->arg[1] = (struct arg_desc){ A_PTR, 0, 0 };
-		break;
-	case PR_SET_PDEATHSIG: case PR_GET_DUMPABLE: case PR_SET_DUMPABLE: case PR_GET_KEEPCAPS:
-	case PR_SET_KEEPCAPS: case PR_CAPBSET_READ: case PR_GET_NO_NEW_PRIVS: case PR_SET_NO_NEW_PRIVS:
-	case PR_GET_TIMERSLACK: case PR_SET_TIMERSLACK: case PR_GET_THP_DISABLE: case PR_SET_THP_DISABLE:
-	case PR_GET_CHILD_SUBREAPER: case PR_SET_CHILD_SUBREAPER: case PR_GET_SECCOMP: case PR_GET_TSC:
-	case PR_CAP_AMBIENT:
-		break;
-	case PR_SET_VMA:
+	for (size_t i = 0; i < sizeof(prctl_ops) / sizeof(prctl_ops[0]); i++) {
+		if (prctl_ops[i].op != op)
+			continue;
+		for (int a = 1; a < 5; a++)
+			c->arg[a].kind = a > prctl_ops[i].nargs ? A_NONE : a == 1 ? prctl_ops[i].arg2 : A_VAL;
+		return;
+	}
+	if (op == PR_SET_VMA) {
 		c->arg[2] = (struct arg_desc){ A_PTR, 0, 0 };
 		c->arg[4] = (struct arg_desc){ A_PTR, 0, 0 };
 		c->policy = RUN_ALL;
-		break;
-	default:
-		/* PR_SET_SECCOMP, PR_SET_TSC, PR_SET_MM ... would weaken the monitor */
-		warn_once_syscall(__NR_prctl * 65536 + op, "option is not supported: it fails with EINVAL");
-		c->policy = RUN_DENY;
-		c->ret = -EINVAL;
+		return;
 	}
+	/* PR_SET_SECCOMP, PR_SET_TSC, PR_SET_MM, PR_SET_PTRACER ... would weaken the monitor */
+	warn_once_syscall(WARN_KEY(__NR_prctl, op), "option is not supported: it fails with EINVAL");
+	c->policy = RUN_DENY;
+	c->ret = -EINVAL;
 }
 
 void sys_arch_prctl_pre(struct vset *set, struct call *c)
@@ -123,7 +141,7 @@ void sys_arch_prctl_pre(struct vset *set, struct call *c)
 	case 0x3001: /* ARCH_CET_STATUS, asked by libc at start */
 		break;
 	default:
-		warn_once_syscall(__NR_arch_prctl * 65536 + op, "option is not supported: it fails with EINVAL");
+		warn_once_syscall(WARN_KEY(__NR_arch_prctl, op), "option is not supported: it fails with EINVAL");
 		c->policy = RUN_DENY;
 		c->ret = -EINVAL;
 	}
@@ -136,4 +154,24 @@ void sys_prlimit_pre(struct vset *set, struct call *c)
 
 	if (pid != 0 && pid != set->vpid) /* its own limits: pid_args names each variant's */
 		c->policy = RUN_ONCE;
+}
+
+/*
+ * personality: ADDR_NO_RANDOMIZE would give every program the process
+ * execs next one layout in all variants, READ_IMPLIES_EXEC would make data
+ * executable. Both are taken out of the request (unless diversity is off).
+ */
+void sys_personality_pre(struct vset *set, struct call *c)
+{
+	unsigned long want = (unsigned long)arg_get(&set->t[0].regs, 0);
+	unsigned long weak = ADDR_NO_RANDOMIZE | READ_IMPLIES_EXEC;
+
+	(void)c;
+	if (want == 0xffffffffUL || !(want & weak) || opt.no_diversity)
+		return;
+	warn_once_syscall(__NR_personality, "ADDR_NO_RANDOMIZE and READ_IMPLIES_EXEC are ignored: they would weaken diversity");
+	for (int i = 0; i < set->n; i++) {
+		arg_set(&set->t[i].regs, 0, (long)(arg_get(&set->t[i].regs, 0) & ~weak));
+		regs_put(&set->t[i]);
+	}
 }
