@@ -142,6 +142,7 @@ struct call {
 	struct arg_desc arg[6]; /* the table's, as the pre handler refined them */
 	bool per_variant; /* private fd or /proc/self path: results are each variant's own */
 	bool own_results; /* return values may differ between variants */
+	bool code;	  /* may make memory executable: code layouts checked after it */
 	int priv_kind;	  /* for a call making a private fd: its kind */
 	bool blocking;	  /* may block in every variant: interrupt them for a signal */
 	long ret;	  /* leader's (or emulated) result */
@@ -161,6 +162,17 @@ struct pending_sig {
 };
 
 #define MAX_PENDING 64
+
+/* Disjoint code layouts: off; on, but a fixed-address program's own image is shared; on for all. */
+enum { DCL_OFF, DCL_ON, DCL_STRICT };
+
+/* An executable mapping of a variant (layout.c). */
+#define MAX_CODE 1024
+struct code_range {
+	unsigned long lo, hi;
+	char path[160];
+};
+struct code_map;
 
 /* Per-process descriptor facts the monitor needs. */
 #define FD_TRACK 1024
@@ -195,6 +207,7 @@ struct proc {
 	struct vset *execing;	/* a thread set in execve: the others may die */
 	struct fdstate fds;
 	struct sigstate sig;
+	struct code_map *code[MAX_VARIANTS]; /* each variant's executable mappings, as last checked */
 };
 
 enum phase {
@@ -242,6 +255,8 @@ struct options {
 	int divergence_status;
 	bool trace;
 	bool no_diversity; /* one layout for every variant */
+	int dcl;	   /* disjoint code layouts, checked: DCL_OFF, DCL_ON, DCL_STRICT */
+	bool layout;	   /* print where each variant's code lies */
 };
 
 extern struct options opt;
@@ -344,6 +359,15 @@ bool place_done(struct vset *set);
 /* report.c (more) */
 void report_exec_failure(struct vset *set, int err);
 void report_no_diversity(struct vset *set);
+void report_fixed_code(struct vset *set, const char *path);
+bool events_on(void);
+void events_code(struct vset *set, int k, const struct code_range *r);
+
+/* layout.c */
+bool layout_check(struct vset *set);
+bool layout_is_code(struct vset *set, int k, unsigned long addr, unsigned long len);
+void layout_forget(struct proc *p);
+void sys_code_pre(struct vset *set, struct call *c);
 
 /* replicate.c */
 int replicate_outputs(struct vset *set, struct task *from, struct task *to, long ret);

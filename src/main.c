@@ -15,7 +15,7 @@
 
 #define VERSION "0.1"
 
-struct options opt = { .n = 2, .divergence_status = EXIT_DIVERGENCE_DEFAULT };
+struct options opt = { .n = 2, .divergence_status = EXIT_DIVERGENCE_DEFAULT, .dcl = DCL_ON };
 
 static char resolved[MAX_VARIANTS][PATH_MAX];
 
@@ -55,6 +55,10 @@ static void usage(void)
 	     "      --divergence-status N exit status on a divergence (default 86)\n"
 	     "      --no-diversity        one memory layout for all variants (to compare two\n"
 	     "                            builds; an attack on addresses is then not caught)\n"
+	     "      --dcl, --no-dcl       disjoint code layouts: no address is executable in two\n"
+	     "                            variants, checked at every exec and new code mapping\n"
+	     "                            (default: on)\n"
+	     "      --layout              print where each variant's code lies, as it is mapped\n"
 	     "      --trace               print every syscall of the leader, as it is compared\n"
 	     "      --syscalls            list the syscalls chorus handles, and how\n"
 	     "  -h, --help                this help\n"
@@ -155,13 +159,16 @@ static int parse(int argc, char **argv)
 		{ "divergence-status", required_argument, 0, 'd' },
 		{ "trace", no_argument, 0, 't' },
 		{ "no-diversity", no_argument, 0, 'D' },
+		{ "dcl", no_argument, 0, 'C' },
+		{ "no-dcl", no_argument, 0, 'c' },
+		{ "layout", no_argument, 0, 'L' },
 		{ "syscalls", no_argument, 0, 's' },
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'v' },
 		{ 0, 0, 0, 0 },
 	};
 	int c, nvariant = 0;
-	bool n_given = false;
+	bool n_given = false, dcl_given = false;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+n:h", longs, NULL)) != -1) {
@@ -175,6 +182,9 @@ static int parse(int argc, char **argv)
 		case 'e': opt.events = optarg; break;
 		case 't': opt.trace = true; break;
 		case 'D': opt.no_diversity = true; break;
+		case 'C': opt.dcl = DCL_STRICT; dcl_given = true; break;
+		case 'c': opt.dcl = DCL_OFF; break;
+		case 'L': opt.layout = true; break;
 		case 's': list_syscalls(); exit(0);
 		case 'd': opt.divergence_status = parse_int(optarg, "--divergence-status", 0, 255); break;
 		case 'h': usage(); exit(0);
@@ -185,6 +195,10 @@ static int parse(int argc, char **argv)
 	}
 	if (nvariant == 1)
 		usage_error("--variant needs at least two binaries");
+	if (opt.no_diversity && dcl_given)
+		usage_error("--dcl needs diversity: it cannot go with --no-diversity");
+	if (opt.no_diversity)
+		opt.dcl = DCL_OFF;
 	if (nvariant && n_given && opt.n != nvariant)
 		usage_error("-n %d does not match the %d --variant binaries", opt.n, nvariant);
 	if (nvariant) {

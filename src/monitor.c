@@ -138,6 +138,7 @@ void monitor_add_set(struct vset *set)
 /* A process's first thread set goes last, with the process. */
 static void free_proc_of(struct vset *set)
 {
+	layout_forget(set->p);
 	free(set->p->ready);
 	free(set->p);
 	free(set);

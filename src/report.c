@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -118,8 +119,25 @@ static const char *signame(int s)
 }
 
 /* What one task is doing, in words. */
+/* After a successful exec the call's arguments are gone with the old image: name the new one. */
+static bool describe_exec(char *buf, size_t len, struct task *t)
+{
+	char path[64], exe[1024];
+	long nr = (long)t->regs.orig_rax;
+	ssize_t n;
+
+	if (t->state != T_EXIT || (nr != __NR_execve && nr != __NR_execveat) || t->regs.rax != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/exe", t->tid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	snprintf(buf, len, "execve(\"%.*s\") = 0", n > 0 ? (int)n : 1, n > 0 ? exe : "?");
+	return true;
+}
+
 static void describe(char *buf, size_t len, struct vset *set, struct task *t)
 {
+	if (describe_exec(buf, len, t))
+		return;
 	switch (t->state) {
 	case T_ENTRY:
 		report_call(buf, len, set, t);
@@ -228,6 +246,29 @@ void report_no_diversity(struct vset *set)
 	fprintf(stderr, "chorus: the variants got one memory layout: address space randomization is off "
 			"(kernel.randomize_va_space = 0?); turn it on with 'sysctl kernel.randomize_va_space=2'\n");
 	refuse_start(set, -3);
+}
+
+void report_fixed_code(struct vset *set, const char *path)
+{
+	fprintf(stderr, "chorus: %s is not position-independent: its code lies at one address in every variant; "
+			"rebuild it with -fPIE -pie, or run it without --dcl (its own code is then shared)\n", path);
+	refuse_start(set, -3);
+}
+
+bool events_on(void)
+{
+	return events != NULL;
+}
+
+void events_code(struct vset *set, int k, const struct code_range *r)
+{
+	if (!events)
+		return;
+	fprintf(events, "{\"event\":\"code\",\"time\":%.6f,\"pid\":%d,\"variant\":%d,\"real_pid\":%d,"
+			"\"start\":\"%#lx\",\"end\":\"%#lx\",\"file\":", now(), set->vpid, k, set->t[k].tid, r->lo, r->hi);
+	json_str(events, r->path);
+	fprintf(events, "}\n");
+	fflush(events);
 }
 
 int events_open(const char *path)

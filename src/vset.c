@@ -525,10 +525,14 @@ static void rendezvous(struct vset *set)
 	begin_call(set, nr);
 }
 
-static void run_post(struct vset *set)
+/* After the call, before the variants run on; false if the run was stopped. */
+static bool run_post(struct vset *set)
 {
+	if (set->call.code && !layout_check(set))
+		return false;
 	if (set->call.d && set->call.d->post)
 		set->call.d->post(set, &set->call);
+	return set->phase != PH_DONE;
 }
 
 bool is_restart(long r)
@@ -569,8 +573,8 @@ static void finish_once(struct vset *set)
 		}
 		task_skip(&set->t[i], ret);
 	}
-	run_post(set);
-	resume_all(set);
+	if (run_post(set))
+		resume_all(set);
 }
 
 static void follow_done(struct vset *set)
@@ -587,7 +591,8 @@ static void follow_done(struct vset *set)
 		if (place_done(set)) {
 			for (int i = 1; i < set->n; i++)
 				restore_args(&set->t[i]);
-			resume_all(set);
+			if (run_post(set))
+				resume_all(set);
 		}
 		return;
 	}
@@ -603,8 +608,8 @@ static void follow_done(struct vset *set)
 			return;
 		}
 	}
-	run_post(set);
-	resume_all(set);
+	if (run_post(set))
+		resume_all(set);
 }
 
 static void leader_done(struct vset *set)
@@ -668,6 +673,9 @@ static void exec_done(struct vset *set)
 	if (ret == 0) {
 		if (set->launching)
 			events_start(set);
+		layout_forget(set->p);
+		if (!layout_check(set))
+			return;
 		set->launching = false;
 		for (int i = 0; i < set->n; i++)
 			set->t[i].placed = false;
@@ -748,7 +756,8 @@ static void all_done(struct vset *set)
 		exec_done(set);
 		return;
 	}
-	run_post(set);
+	if (!run_post(set))
+		return;
 	if (c->own_results && c->priv_kind)
 		fd_rewrite_pids(set, c->priv_kind);
 	if (set->phase == PH_DONE)

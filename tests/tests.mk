@@ -14,7 +14,8 @@ TEST_DIVERGE_BINS := $(patsubst $(TESTS_DIR)/diverge/%.c,$(BUILD)/tests/diverge/
 .PHONY: tests tests-clean
 
 # Two builds of one program, for --variant: other optimisation, other frame layout.
-TEST_VARIANT_BINS := $(BUILD)/tests/variant/file_io-O0 $(BUILD)/tests/variant/file_io-O2
+TEST_VARIANT_BINS := $(BUILD)/tests/variant/file_io-O0 $(BUILD)/tests/variant/file_io-O2 \
+                     $(BUILD)/tests/variant/file_io-nopie
 
 TEST_GUARD_BINS := $(patsubst $(TESTS_DIR)/guard/%.c,$(BUILD)/tests/guard/%,$(sort $(wildcard $(TESTS_DIR)/guard/*.c)))
 
@@ -31,6 +32,11 @@ $(BUILD)/tests/variant/file_io-O0: $(TESTS_DIR)/progs/file_io.c $(wildcard $(TES
 $(BUILD)/tests/variant/file_io-O2: $(TESTS_DIR)/progs/file_io.c $(wildcard $(TESTS_DIR)/progs/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -O2 -fno-stack-protector -fomit-frame-pointer -o $@ $<
+
+# A fixed-address (not position-independent) build: its code is at one address in every variant.
+$(BUILD)/tests/variant/file_io-nopie: $(TESTS_DIR)/progs/file_io.c $(wildcard $(TESTS_DIR)/progs/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -fno-pie -no-pie -o $@ $<
 
 $(BUILD)/tests/progs/%: $(TESTS_DIR)/progs/%.c $(wildcard $(TESTS_DIR)/progs/*.h)
 	@mkdir -p $(@D)

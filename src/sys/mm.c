@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <linux/futex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 
 #include "../chorus.h"
@@ -21,12 +23,44 @@
 #define ALIGN (1LL << 26)
 #define MAX_TRIES 64
 
+/*
+ * A call that may make code: it gets an exit stop in every variant, where
+ * layout_check() looks at the code before any variant runs on.
+ */
+static void code_call(struct call *c, bool addr_result)
+{
+	if (!opt.dcl && !opt.layout && !events_on())
+		return;
+	c->code = true;
+	if (c->policy == RUN_ALL)
+		c->policy = RUN_ALLR;
+	c->own_results |= addr_result; /* each variant's own address */
+}
+
 void sys_mmap_pre(struct vset *set, struct call *c)
 {
 	long flags = arg_get(&set->t[0].regs, 3);
 
 	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
 		c->policy = RUN_PLACE;
+	if (arg_get(&set->t[0].regs, 2) & PROT_EXEC)
+		code_call(c, true);
+}
+
+/* mprotect that makes memory executable; mremap of code (it may move it). */
+void sys_code_pre(struct vset *set, struct call *c)
+{
+	if (c->nr == __NR_mprotect) {
+		if (arg_get(&set->t[0].regs, 2) & PROT_EXEC)
+			code_call(c, false);
+		return;
+	}
+	for (int k = 0; k < set->n; k++)
+		if (layout_is_code(set, k, (unsigned long)arg_get(&set->t[k].regs, 0),
+				   (unsigned long)arg_get(&set->t[k].regs, 1))) {
+			code_call(c, true);
+			return;
+		}
 }
 
 /*
@@ -64,6 +98,24 @@ static bool shift_taken(struct vset *set, int k, int64_t s)
 	return false;
 }
 
+/*
+ * With disjoint code layouts, variant k's mappings lie k slots of 2 TiB
+ * below the leader's, at a random offset within the first half of the
+ * slot: variants are at least 1 TiB apart, more than a process maps, and
+ * at least 1 TiB below where the kernel put any variant's loader (its mmap
+ * base is randomized within 1 TiB under the stack).
+ */
+#define SLOT (2LL << 40)
+
+static int64_t slot_shift(int k)
+{
+	uint64_t r = 0;
+
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		die("getrandom failed");
+	return -((int64_t)k * SLOT + (int64_t)(r % (uint64_t)(SLOT / 2 / ALIGN)) * ALIGN);
+}
+
 /* A variant's shift: its own mmap area's distance from the leader's, in whole 64 MiB steps. */
 static void choose_shift(struct vset *set, int k)
 {
@@ -71,10 +123,20 @@ static void choose_shift(struct vset *set, int k)
 	int64_t d = (int64_t)mmap_floor(t->tid) - (int64_t)mmap_floor(set->t[0].tid);
 	int64_t s = d >= 0 ? d / ALIGN * ALIGN : -((-d + ALIGN - 1) / ALIGN) * ALIGN;
 
+	if (opt.dcl)
+		s = slot_shift(k);
 	while (shift_taken(set, k, s))
 		s -= ALIGN;
 	t->shift = opt.no_diversity ? 0 : s; /* without diversity: the leader's very address */
 	t->placed = true;
+}
+
+/* Where a follower's twin of the leader's mapping goes (above it, for a mapping low in memory). */
+static long placed_addr(const struct task *t, long lead_addr)
+{
+	long a = lead_addr + t->shift;
+
+	return a < (1L << 32) ? lead_addr + labs(t->shift) : a;
 }
 
 static void place_at(struct task *t, long lead_addr)
@@ -84,7 +146,7 @@ static void place_at(struct task *t, long lead_addr)
 	while (lead_addr + t->shift + len > TOP) /* keep it inside the address space */
 		t->shift -= ALIGN;
 	t->regs = t->saved;
-	arg_set(&t->regs, 0, lead_addr + t->shift);
+	arg_set(&t->regs, 0, placed_addr(t, lead_addr));
 	arg_set(&t->regs, 3, arg_get(&t->regs, 3) | MAP_FIXED_NOREPLACE);
 }
 
@@ -125,7 +187,7 @@ bool place_done(struct vset *set)
 
 	for (int k = 1; k < set->n; k++) {
 		struct task *t = &set->t[k];
-		long want = set->call.ret + t->shift, got = (long)t->regs.rax;
+		long want = placed_addr(t, set->call.ret), got = (long)t->regs.rax;
 
 		if (t->state == T_ENTRY) {
 			task_resume_syscall(t); /* a retry arrived at its entry */
