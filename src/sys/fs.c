@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <linux/fs.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -78,15 +80,64 @@ static void open_post(struct vset *set, struct call *c)
 	fd_set_private(&set->p->fds, fd, c->per_variant ? c->priv_kind : PRIV_NONE);
 }
 
-/* /proc/PID/mem (or .../task/TID/mem) of a pid given by number. */
-static bool other_mem(const char *p)
+/* p is /proc/PID/mem or /proc/PID/task/TID/mem with PID not own. */
+static bool mem_of_other(const char *p, pid_t own)
 {
-	const char *tail;
+	char *end;
+	long pid;
 
 	if (strncmp(p, "/proc/", 6) != 0 || !isdigit((unsigned char)p[6]))
 		return false;
-	tail = strrchr(p, '/');
-	return tail && strcmp(tail, "/mem") == 0;
+	pid = strtol(p + 6, &end, 10);
+	if (strcmp(end, "/mem") && (strncmp(end, "/task/", 6) || !strstr(end, "/mem") || strcmp(strrchr(end, '/'), "/mem")))
+		return false;
+	return pid != own;
+}
+
+/*
+ * The file the variant's path names, as the monitor sees it: relative
+ * paths joined to the variant's directory (its cwd or the dirfd),
+ * /proc/self and /proc/thread-self made the variant's own pid, symlinks
+ * and dot-dots resolved where the file exists. Free it.
+ */
+static char *resolve_for(struct task *t, struct call *c, const char *path)
+{
+	char link[64], base[PATH_MAX], joined[2 * PATH_MAX + 64], rest[sizeof(joined)], *real;
+	long dirfd = c->nr == __NR_openat ? arg_get(&t->regs, 0) : AT_FDCWD;
+	ssize_t n;
+
+	snprintf(joined, sizeof(joined), "%s", path);
+	if (path[0] != '/') {
+		if ((int)dirfd == AT_FDCWD)
+			snprintf(link, sizeof(link), "/proc/%d/cwd", t->tid);
+		else
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", t->tid, (int)dirfd);
+		n = readlink(link, base, sizeof(base) - 1);
+		base[n > 0 ? n : 0] = 0;
+		snprintf(joined, sizeof(joined), "%s/%s", base, path);
+	}
+	if (!strncmp(joined, "/proc/self/", 11)) {
+		memcpy(rest, joined + 11, sizeof(joined) - 11);
+		snprintf(joined, sizeof(joined), "/proc/%d/%.*s", t->tgid, PATH_MAX, rest);
+	} else if (!strncmp(joined, "/proc/thread-self/", 18)) {
+		memcpy(rest, joined + 18, sizeof(joined) - 18);
+		snprintf(joined, sizeof(joined), "/proc/%d/task/%d/%.*s", t->tgid, t->tid, PATH_MAX, rest);
+	}
+	real = realpath(joined, NULL);
+	return real ? real : strdup(joined);
+}
+
+/* /proc/PID/mem (or .../task/TID/mem) of another process, however the path names it. */
+static bool other_mem(struct vset *set, struct call *c, const char *p)
+{
+	char *real = resolve_for(&set->t[0], c, p);
+	bool bad;
+
+	if (!real)
+		die("out of memory");
+	bad = mem_of_other(real, set->t[0].tgid) || (strstr(real, "/mem") && mem_of_other(p, set->t[0].tgid));
+	free(real);
+	return bad;
 }
 
 /*
@@ -97,7 +148,7 @@ static bool other_mem(const char *p)
 static bool refuse_mem(struct vset *set, struct call *c)
 {
 	char *path = leader_path(set, c);
-	bool bad = path && other_mem(path);
+	bool bad = path && other_mem(set, c, path);
 
 	free(path);
 	if (bad) {
