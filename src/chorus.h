@@ -227,6 +227,7 @@ struct vset {
 	enum phase phase;
 	struct call call;
 	bool launching;	  /* before the first execve has completed */
+	time_t apart_since; /* some variants in a shared futex alone, since (monotonic s), or 0 */
 	bool exec_seen[MAX_VARIANTS];
 	struct pending_sig pend[MAX_PENDING]; /* in arrival order */
 	int npend;
@@ -269,6 +270,7 @@ void warn_once_syscall(long key, const char *what);
 
 /* launch.c */
 int launch(struct vset *set);
+void shm_check(struct vset *set);
 
 /* filter.c */
 int filter_build(void);
@@ -285,6 +287,7 @@ bool monitor_pid_hidden(pid_t pid);
 struct vset *monitor_set_of(int k, pid_t real);
 void monitor_adopt(struct vset *set);
 void monitor_finish(int status);
+void monitor_check_apart(void);
 
 /* vset.c */
 void vset_event(struct vset *set, struct task *t);
@@ -377,6 +380,7 @@ int fd_private(const struct fdstate *f, long fd);
 void fd_set_private(struct fdstate *f, long fd, int kind);
 int path_private_kind(const char *path);
 bool path_private(const char *path);
+void shm_set_private(bool own);
 int fd_mirror_kind(pid_t leader, int fd);
 void fd_exec_sync(struct vset *set);
 void fd_forget(struct vset *set, long fd);
@@ -408,6 +412,7 @@ void sys_fcntl_pre(struct vset *set, struct call *c);
 void sys_fcntl_post(struct vset *set, struct call *c);
 void sys_ioctl_pre(struct vset *set, struct call *c);
 void sys_path_pre(struct vset *set, struct call *c);
+void sys_names_pre(struct vset *set, struct call *c);
 void sys_getpid(struct vset *set, struct call *c);
 void sys_getppid(struct vset *set, struct call *c);
 void sys_tid_post(struct vset *set, struct call *c);
@@ -422,6 +427,8 @@ void sys_pair_post(struct vset *set, struct call *c);
 void sys_mkdir_pre(struct vset *set, struct call *c);
 void tmpname_reconcile(struct vset *set, struct call *c);
 bool tmpname_catch_up(struct vset *set);
+bool futex_apart(const struct vset *set);
+bool apart_too_long(struct vset *set);
 void sys_mmap_pre(struct vset *set, struct call *c);
 void sys_futex_pre(struct vset *set, struct call *c);
 void sys_prlimit_pre(struct vset *set, struct call *c);

@@ -37,12 +37,22 @@ int path_private_kind(const char *path)
 	return PRIV_PLAIN;
 }
 
-/* /proc/self/... and /proc/thread-self/...: each variant must read its own. */
+static bool shm_private;
+
+void shm_set_private(bool own)
+{
+	shm_private = own;
+}
+
+/*
+ * /proc/self/... and /proc/thread-self/...: each variant must read its own;
+ * /dev/shm/... when each variant has its own /dev/shm.
+ */
 bool path_private(const char *path)
 {
-	static const char *const roots[] = { "/proc/self", "/proc/thread-self" };
+	static const char *const roots[] = { "/proc/self", "/proc/thread-self", "/dev/shm" };
 
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]) - !shm_private; i++) {
 		size_t n = strlen(roots[i]);
 
 		if (strncmp(path, roots[i], n) == 0 && (path[n] == 0 || path[n] == '/'))

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -31,7 +33,19 @@ static _Noreturn void child_fail(const char *what)
  * until the monitor has seized us, then the filter and the exec. From the
  * filter on, every syscall stops in the monitor, the execve included.
  */
-static _Noreturn void child(int go, pid_t monitor, const char *path)
+/*
+ * A follower's own /dev/shm, in a mount namespace of its own: POSIX shared
+ * memory and named semaphores (files there, mapped shared) are then each
+ * variant's own, as the rest of its memory is. Needs CAP_SYS_ADMIN; without
+ * it the variants share /dev/shm (shm_check() notices).
+ */
+static void own_shm(void)
+{
+	if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) == 0)
+		mount("chorus-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+}
+
+static _Noreturn void child(int go, pid_t monitor, const char *path, bool follower)
 {
 	char c;
 	int pers;
@@ -46,6 +60,8 @@ static _Noreturn void child(int go, pid_t monitor, const char *path)
 		personality((unsigned long)pers & ~(unsigned long)ADDR_NO_RANDOMIZE);
 	if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV) < 0)
 		child_fail("PR_SET_TSC");
+	if (follower)
+		own_shm();
 	if (read(go, &c, 1) != 1)
 		_exit(EXIT_CHORUS_FAIL);
 	close(go);
@@ -69,7 +85,7 @@ static int start_one(struct vset *set, int i)
 		return -errno;
 	if (pid == 0) {
 		close(go[1]);
-		child(go[0], monitor, opt.paths[i]);
+		child(go[0], monitor, opt.paths[i], i > 0);
 	}
 	close(go[0]);
 	set->t[i].tid = pid;
@@ -121,4 +137,23 @@ int launch(struct vset *set)
 	set->vpid = set->t[0].tid;
 	set->vppid = getpid();
 	return 0;
+}
+
+static bool same_ns(pid_t a, pid_t b)
+{
+	char pa[64], pb[64], la[64] = "", lb[64] = "";
+
+	snprintf(pa, sizeof(pa), "/proc/%d/ns/mnt", a);
+	snprintf(pb, sizeof(pb), "/proc/%d/ns/mnt", b);
+	return readlink(pa, la, sizeof(la) - 1) < 0 || readlink(pb, lb, sizeof(lb) - 1) < 0 || !strcmp(la, lb);
+}
+
+/* At the first exec: whether every follower has its own /dev/shm. */
+void shm_check(struct vset *set)
+{
+	bool own = true;
+
+	for (int i = 1; i < set->n; i++)
+		own &= !same_ns(set->t[0].tid, set->t[i].tid);
+	shm_set_private(own);
 }

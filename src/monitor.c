@@ -199,6 +199,14 @@ bool monitor_pid_hidden(pid_t pid)
 	return false;
 }
 
+/* Sets whose variants wait apart for too long end as a divergence. */
+void monitor_check_apart(void)
+{
+	for (int i = 0; i < nsets; i++)
+		if (apart_too_long(sets[i]))
+			return;
+}
+
 static struct task *find_task(pid_t tid, struct vset **setp)
 {
 	for (int i = 0; i < nsets; i++) {
@@ -276,6 +284,7 @@ int monitor_run(struct vset *set)
 		if (pid < 0) {
 			if (errno == EINTR) {
 				futex_timeouts();
+				monitor_check_apart();
 				signals_arrived();
 				continue;
 			}

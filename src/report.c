@@ -53,7 +53,14 @@ static void format_arg(char *out, size_t len, struct task *t, const struct arg_d
 	long v = arg_get(&t->regs, i);
 	struct blob b;
 
-	if (a->kind == A_VAL || a->kind == A_FD || a->kind == A_PID) {
+	if (a->kind == A_FD || a->kind == A_PID) { /* ints: -100 is AT_FDCWD, not 4294967196 */
+		if (a->kind == A_FD && (int)v == AT_FDCWD)
+			snprintf(out, len, "AT_FDCWD");
+		else
+			snprintf(out, len, "%d", (int)v);
+		return;
+	}
+	if (a->kind == A_VAL) {
 		snprintf(out, len, "%ld", v);
 		return;
 	}

@@ -444,6 +444,7 @@ static void begin_call(struct vset *set, long nr)
 
 	load_call(set, nr);
 	set->syscalls++;
+	set->apart_since = 0;
 	if (!c->d) {
 		if (!set->launching) /* not the program's: a launcher's, before exec */
 			warn_once_syscall(nr, "is not supported: it returns ENOSYS");
@@ -510,7 +511,7 @@ static void rendezvous(struct vset *set)
 		return;
 	}
 	for (int i = 1; i < set->n; i++)
-		if ((long)set->t[i].regs.orig_rax != nr) {
+		if ((long)set->t[i].regs.orig_rax != nr || futex_apart(set)) {
 			if (!tmpname_catch_up(set))
 				vset_diverge(set, "the variants made different syscalls");
 			return;
@@ -671,8 +672,10 @@ static void exec_done(struct vset *set)
 		return;
 	}
 	if (ret == 0) {
-		if (set->launching)
+		if (set->launching) {
 			events_start(set);
+			shm_check(set);
+		}
 		layout_forget(set->p);
 		if (!layout_check(set))
 			return;

@@ -26,14 +26,11 @@ static int path_arg(long nr)
 	return -1;
 }
 
-/* The leader's path argument as a C string (free it), or NULL when there is none. */
-static char *leader_path(struct vset *set, struct call *c)
+/* The leader's argument i, a string, as a C string (free it), or NULL. */
+static char *leader_string(struct vset *set, struct call *c, int i)
 {
-	int i = path_arg(c->nr);
 	struct blob b;
 
-	if (i < 0)
-		return NULL;
 	blob_load(&b, &set->t[0], &c->arg[i], i);
 	if (b.fault || b.null) {
 		blob_free(&b);
@@ -46,6 +43,14 @@ static char *leader_path(struct vset *set, struct call *c)
 	return (char *)b.p;
 }
 
+/* The leader's path argument (free it), or NULL when there is none. */
+static char *leader_path(struct vset *set, struct call *c)
+{
+	int i = path_arg(c->nr);
+
+	return i < 0 ? NULL : leader_string(set, c, i);
+}
+
 /* A path under /proc/self makes the call each variant's own: its kind, or PRIV_NONE. */
 static int private_path(struct vset *set, struct call *c)
 {
@@ -54,6 +59,37 @@ static int private_path(struct vset *set, struct call *c)
 
 	free(path);
 	return priv;
+}
+
+/* Whether argument i, a path, is one each variant has its own of. */
+static bool arg_private(struct vset *set, struct call *c, int i)
+{
+	char *path = leader_string(set, c, i);
+	bool priv = path && path_private(path);
+
+	free(path);
+	return priv;
+}
+
+/*
+ * unlink, rename, link, mkdir ... on paths each variant has its own of
+ * (its own /dev/shm) run in every variant, with results compared.
+ */
+void sys_names_pre(struct vset *set, struct call *c)
+{
+	int paths = 0;
+
+	for (int i = 0; i < c->nargs; i++) {
+		if (c->arg[i].kind != A_STR)
+			continue;
+		if (!arg_private(set, c, i))
+			return;
+		paths++;
+	}
+	if (paths) {
+		c->policy = RUN_ALLR;
+		c->per_variant = true;
+	}
 }
 
 void sys_path_pre(struct vset *set, struct call *c)

@@ -1,12 +1,17 @@
 /* sys/tmpname.c - a new temporary file's name: the leader's choice, in every variant. */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <time.h>
+#include <linux/futex.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 
 #include "../blob.h"
+#include "../signals.h"
 
 /*
  * mkstemp and mkdtemp in glibc name the new file from a value seeded with
@@ -85,14 +90,85 @@ static bool redraw(const struct task *t)
 }
 
 /*
+ * A futex on memory shared with other processes (no FUTEX_PRIVATE_FLAG):
+ * each variant's processes share their own copy of it (their own
+ * MAP_SHARED memory, their own /dev/shm), and whether a semaphore's wait
+ * or post needs the kernel depends on how far the other process got: in
+ * some variants only. It only waits or wakes, with no effect outside.
+ */
+static bool shared_futex(const struct task *t)
+{
+	return (long)t->regs.orig_rax == __NR_futex && !(arg_get(&t->regs, 1) & FUTEX_PRIVATE_FLAG);
+}
+
+/*
+ * A variant waiting alone in a shared futex is woken by its own twin of
+ * the process that posts. If that never comes, the variants' processes
+ * took a shared lock in different orders (two workers racing for it) and
+ * each variant now waits for the other: a deadlock the monitor cannot
+ * undo. After APART_LIMIT seconds apart it is reported as a divergence.
+ */
+#define APART_LIMIT 5
+
+static time_t monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + 1; /* never 0 */
+}
+
+static void watch_apart(struct vset *set)
+{
+	static timer_t timer;
+	static bool made;
+	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
+
+	if (set->apart_since)
+		return;
+	set->apart_since = monotonic_s();
+	if (!made) {
+		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIG_TIMER };
+
+		if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0)
+			die("timer_create: %s", strerror(errno));
+		made = true;
+		timer_settime(timer, 0, &its, NULL);
+	}
+}
+
+bool apart_too_long(struct vset *set)
+{
+	if (!set->apart_since || monotonic_s() - set->apart_since < APART_LIMIT || set->phase == PH_DONE)
+		return false;
+	vset_diverge(set, "the variants wait apart on memory shared between processes: their processes took a "
+			  "shared lock in different orders (not supported)");
+	return true;
+}
+
+/*
  * brk grows or shrinks a variant's own heap, with no effect outside it,
  * and programs whose allocation order follows their own addresses (cc1's
  * pointer-keyed hash tables) grow it at different points in different
- * variants. A variant at brk while others are elsewhere makes it alone.
+ * variants. A variant at brk, or at a shared futex, while others are
+ * elsewhere makes it alone.
  */
 static bool solo(const struct task *t)
 {
-	return redraw(t) || (long)t->regs.orig_rax == __NR_brk;
+	return redraw(t) || (long)t->regs.orig_rax == __NR_brk || shared_futex(t);
+}
+
+/* Every variant is at a shared futex, not all with the same arguments. */
+bool futex_apart(const struct vset *set)
+{
+	for (int i = 0; i < set->n; i++)
+		if (!shared_futex(&set->t[i]))
+			return false;
+	for (int i = 1; i < set->n; i++)
+		for (int a = 1; a < 6; a++) /* the operation, the value, val3; not addresses */
+			if ((a == 1 || a == 2 || a == 5) && arg_get(&set->t[i].regs, a) != arg_get(&set->t[0].regs, a))
+				return true;
+	return false;
 }
 
 /* Some variants are at a call they may make alone: let them; false if none is. */
@@ -110,8 +186,10 @@ bool tmpname_catch_up(struct vset *set)
 
 		if (!solo(t))
 			continue;
+		if (shared_futex(t))
+			watch_apart(set);
 		if (!redraw(t)) {
-			task_resume(t, 0); /* brk: its own heap */
+			task_resume(t, 0); /* brk, futex: its own */
 			continue;
 		}
 		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r) ||
@@ -126,4 +204,5 @@ bool tmpname_catch_up(struct vset *set)
 void sys_mkdir_pre(struct vset *set, struct call *c)
 {
 	tmpname_reconcile(set, c);
+	sys_names_pre(set, c);
 }

@@ -181,6 +181,31 @@ print(out.stdout.strip().split())
 print(subprocess.call(["sh", "-c", "exit 5"]))
 PY
 
+# multiprocessing: processes and a queue (a pipe, a lock and a semaphore
+# in shared memory); and a pool, whose workers race for one lock.
+cat >mp_queue.py <<'PY'
+import multiprocessing as mp
+def work(q, n):
+    q.put(sum(range(n)))
+if __name__ == '__main__':
+    q = mp.Queue()
+    ps = [mp.Process(target=work, args=(q, n)) for n in (10, 100, 1000)]
+    for p in ps:
+        p.start()
+    print(sorted(q.get() for _ in ps))
+    for p in ps:
+        p.join()
+    print([p.exitcode for p in ps])
+PY
+cat >mp_pool.py <<'PY'
+import multiprocessing as mp
+def square(x):
+    return x * x
+if __name__ == '__main__':
+    with mp.Pool(2) as pool:
+        print(sum(pool.map(square, range(100))))
+PY
+
 # A small C project, built with make -j2 and gcc.
 mkdir -p proj
 for i in 1 2 3 4; do printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" >"proj/f$i.c"; done
