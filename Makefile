@@ -11,7 +11,7 @@ SRC := $(wildcard src/*.c src/sys/*.c)
 OBJ := $(SRC:%.c=$(BUILD)/%.o)
 ASAN_OBJ := $(SRC:%.c=$(BUILD)/asan/%.o)
 
-.PHONY: all check demo bench asan clean deps tests docs
+.PHONY: all check demo bench asan clean deps tests docs cc-check
 all: $(BUILD)/chorus
 
 $(BUILD)/chorus: $(OBJ)
@@ -46,6 +46,11 @@ check: deps all asan tests unit
 		{ echo "doc/syscalls.md does not match the table: run 'make docs'"; exit 1; }
 	tests/run
 	ASAN_OPTIONS=quarantine_size_mb=0 tests/run --chorus $(BUILD)/asan/chorus
+	tools/chorus-cc-check --chorus $(BUILD)/chorus --out $(BUILD)/chorus-cc --repeat 1
+
+# The test programs built as diversified variants (tools/chorus-cc), run side by side.
+cc-check: deps all
+	tools/chorus-cc-check --chorus $(BUILD)/chorus --out $(BUILD)/chorus-cc
 
 demo: deps all
 	examples/demo

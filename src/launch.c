@@ -10,6 +10,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,13 +140,15 @@ int launch(struct vset *set)
 	return 0;
 }
 
-static bool same_ns(pid_t a, pid_t b)
+/* Whether two processes see one /dev/shm (through /proc/PID/root, in their own mount namespaces). */
+static bool same_shm(pid_t a, pid_t b)
 {
-	char pa[64], pb[64], la[64] = "", lb[64] = "";
+	char pa[64], pb[64];
+	struct stat sa, sb;
 
-	snprintf(pa, sizeof(pa), "/proc/%d/ns/mnt", a);
-	snprintf(pb, sizeof(pb), "/proc/%d/ns/mnt", b);
-	return readlink(pa, la, sizeof(la) - 1) < 0 || readlink(pb, lb, sizeof(lb) - 1) < 0 || !strcmp(la, lb);
+	snprintf(pa, sizeof(pa), "/proc/%d/root/dev/shm", a);
+	snprintf(pb, sizeof(pb), "/proc/%d/root/dev/shm", b);
+	return stat(pa, &sa) < 0 || stat(pb, &sb) < 0 || (sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
 }
 
 /* At the first exec: whether every follower has its own /dev/shm. */
@@ -154,6 +157,6 @@ void shm_check(struct vset *set)
 	bool own = true;
 
 	for (int i = 1; i < set->n; i++)
-		own &= !same_ns(set->t[0].tid, set->t[i].tid);
+		own &= !same_shm(set->t[0].tid, set->t[i].tid);
 	shm_set_private(own);
 }
