@@ -191,18 +191,26 @@ struct sigstate {
 };
 
 /*
- * What a process of the program shares between its threads. The thread
- * sets of one process take turns: only the holder's tasks run the
- * program's own code, so every variant goes through the same
- * interleaving, and futexes between its threads are kept by the monitor.
+ * Thread sets that take turns: only the holder's tasks run the program's
+ * code, so every variant goes through the same interleaving, and futexes
+ * between them are kept by the monitor. The threads of a process take
+ * turns, and so do processes that share writable memory (a fork child of
+ * a process with a MAP_SHARED writable mapping, until it execs).
  */
+struct turn {
+	int procs;		/* processes taking this turn */
+	int sets;		/* thread sets alive in them */
+	struct vset *holder;	/* the thread set whose turn it is, or NULL */
+	struct vset **ready;	/* thread sets waiting for their turn, in order */
+	int nready, capready;
+};
+
+/* What a process of the program shares between its threads. */
 struct futex_wait;
 struct proc {
 	int sets;		/* thread sets alive */
 	struct vset *main;	/* the set of its first thread */
-	struct vset *holder;	/* the thread set whose turn it is, or NULL */
-	struct vset **ready;	/* thread sets waiting for their turn, in order */
-	int nready, capready;
+	struct turn *turn;
 	bool exiting;		/* exit_group or a fatal signal is ending every thread */
 	struct vset *execing;	/* a thread set in execve: the others may die */
 	struct fdstate fds;
@@ -236,10 +244,10 @@ struct vset {
 	long interrupted; /* restart code of a call being made again after a signal */
 	int fatal_sig;	  /* default-fatal signal that ended every variant */
 	struct proc *p;	  /* the process this thread set belongs to */
-	bool thread;	  /* made by clone(CLONE_THREAD) */
 	bool at_entry;	  /* waits at a syscall entry for its turn */
 	bool dying;	  /* its process's execve by another thread ends it */
 	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
+	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */
 	struct futex_wait *fw;	     /* while in PH_FUTEX */
 	pid_t vpid;	  /* pid (tid) the program sees: the leader's */
 	pid_t vppid;
@@ -283,6 +291,7 @@ void monitor_add_set(struct vset *set);
 void monitor_drop_set(struct vset *set);
 void monitor_mark_dying(struct proc *p, struct vset *keep);
 struct vset *monitor_set_by_vpid(pid_t vpid);
+pid_t monitor_task_of(const struct proc *p, int v, int k);
 bool monitor_pid_hidden(pid_t pid);
 struct vset *monitor_set_of(int k, pid_t real);
 void monitor_adopt(struct vset *set);
@@ -339,7 +348,12 @@ bool reap_wanted(struct vset *set);
 bool reap_done(struct vset *set);
 
 /* sched.c */
-struct proc *proc_new(const struct proc *from);
+struct proc *proc_new(const struct proc *from, struct vset *main);
+void proc_free(struct proc *p);
+void sched_join(struct proc *p, struct proc *with);
+void sched_leave(struct vset *set);
+bool sched_shared(const struct vset *set);
+bool maps_shared(pid_t pid, const uint64_t *addr);
 void sched_resume(struct vset *set);
 void sched_release(struct vset *set);
 bool sched_threaded(const struct vset *set);
@@ -416,6 +430,7 @@ void sys_names_pre(struct vset *set, struct call *c);
 void sys_getpid(struct vset *set, struct call *c);
 void sys_getppid(struct vset *set, struct call *c);
 void sys_tid_post(struct vset *set, struct call *c);
+void sys_robust_pre(struct vset *set, struct call *c);
 void sys_kill_pre(struct vset *set, struct call *c);
 void sys_personality_pre(struct vset *set, struct call *c);
 void sys_tkill_post(struct vset *set, struct call *c);
@@ -431,6 +446,7 @@ bool futex_apart(const struct vset *set);
 bool apart_too_long(struct vset *set);
 void sys_mmap_pre(struct vset *set, struct call *c);
 void sys_futex_pre(struct vset *set, struct call *c);
+bool futex_uses_value(long op, int arg);
 void sys_prlimit_pre(struct vset *set, struct call *c);
 
 #endif

@@ -78,21 +78,25 @@ void sys_clone3_pre(struct vset *set, struct call *c)
 		}
 }
 
-/* A thread shares its process's descriptors and signal handlers; a process gets copies. */
+/*
+ * A thread shares its process's descriptors and signal handlers; a
+ * process gets copies. A thread takes turns with its process's threads;
+ * so does a child process that shares writable memory with its parent
+ * (not a vfork child: its parent waits for it).
+ */
 static void join_proc(struct vset *set, struct vset *c, long flags)
 {
 	if (flags & CLONE_THREAD) {
 		c->p = set->p;
-		c->thread = true;
 		c->vppid = set->vppid;
 		c->p->sets++;
+		c->p->turn->sets++;
 		return;
 	}
-	c->p = proc_new(set->p);
-	c->p->main = c;
-	c->p->holder = c;
-	c->p->sets = 1;
+	c->p = proc_new(set->p, c);
 	c->vppid = set->p->main->vpid;
+	if (!(flags & CLONE_VM) && maps_shared(set->t[0].tid, NULL))
+		sched_join(c->p, set->p);
 }
 
 /*

@@ -120,10 +120,7 @@ int launch(struct vset *set)
 	rc = filter_build();
 	if (rc < 0)
 		return rc;
-	set->p = proc_new(NULL);
-	set->p->main = set;
-	set->p->holder = set;
-	set->p->sets = 1;
+	set->p = proc_new(NULL, set);
 	/* no process of the user's may read or write the monitor through /proc */
 	prctl(PR_SET_DUMPABLE, 0);
 	signals_install_monitor(set);

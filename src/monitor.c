@@ -41,8 +41,8 @@ static void on_stop(struct vset *set, struct task *t, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
 
-	if (t->state == T_NEW && (event == PTRACE_EVENT_STOP || sig == SIGSTOP) && set->thread) {
-		t->state = T_HELD; /* a new thread: it waits for its turn */
+	if (t->state == T_NEW && (event == PTRACE_EVENT_STOP || sig == SIGSTOP) && sched_shared(set)) {
+		t->state = T_HELD; /* a new thread, or process sharing memory: it waits for its turn */
 		sched_new_thread(set);
 	} else if (t->state == T_NEW && (event == PTRACE_EVENT_STOP || sig == SIGSTOP)) {
 		task_resume(t, 0); /* a new child's first stop: off to its first syscall */
@@ -139,8 +139,7 @@ void monitor_add_set(struct vset *set)
 static void free_proc_of(struct vset *set)
 {
 	layout_forget(set->p);
-	free(set->p->ready);
-	free(set->p);
+	proc_free(set->p);
 	free(set);
 }
 
@@ -163,6 +162,15 @@ void monitor_mark_dying(struct proc *p, struct vset *keep)
 	for (int i = 0; i < nsets; i++)
 		if (sets[i]->p == p && sets[i] != keep)
 			sets[i]->dying = true;
+}
+
+/* The k-th task of process p in variant v that has not ended, or 0. */
+pid_t monitor_task_of(const struct proc *p, int v, int k)
+{
+	for (int i = 0; i < nsets; i++)
+		if (sets[i]->p == p && sets[i]->t[v].state != T_GONE && k-- == 0)
+			return sets[i]->t[v].tid;
+	return 0;
 }
 
 struct vset *monitor_set_by_vpid(pid_t vpid)

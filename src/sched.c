@@ -1,6 +1,6 @@
 /*
- * sched.c - threads: the thread sets of a process take turns, and the
- * monitor keeps their futexes.
+ * sched.c - threads, and processes that share memory: their thread sets
+ * take turns, and the monitor keeps their futexes.
  *
  * Every variant must see the same interleaving of its threads, or a mutex
  * taken in another order makes the variants' syscalls differ. So in each
@@ -11,9 +11,16 @@
  * blocks: in a futex wait, in a call the leader makes for everyone (read,
  * poll, nanosleep, ...), or when it ends.
  *
- * Futex waits and wakes between the threads of a process never reach the
- * kernel: a waiting thread set stays stopped at its call, in a queue the
- * monitor keeps, and a wake picks the same waiters in every variant.
+ * Processes that share writable memory race the same way for a lock in
+ * it (the workers of a pool): a fork child of a process with a writable
+ * MAP_SHARED mapping takes turns with its parent (one struct turn for
+ * both) until it execs or ends.
+ *
+ * Futex waits and wakes within a turn never reach the kernel: a waiting
+ * thread set stays stopped at its call, in a queue the monitor keeps, and
+ * a wake picks the same waiters in every variant. A futex in shared
+ * memory of a process that takes turns alone is the exception: processes
+ * outside its turn may wake it, so each variant waits for it in the kernel.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +40,7 @@ struct futex_wait {
 	struct vset *set;
 	uint64_t addr[MAX_VARIANTS]; /* the futex word, in each variant */
 	uint32_t bitset;
+	bool shared; /* without FUTEX_PRIVATE_FLAG: other processes of its turn may wake it */
 	bool timed;
 	struct timespec deadline; /* CLOCK_MONOTONIC */
 	struct futex_wait *next;
@@ -40,7 +48,20 @@ struct futex_wait {
 
 static struct futex_wait *waits, **waits_tail = &waits;
 
-struct proc *proc_new(const struct proc *from)
+static struct turn *turn_new(struct vset *holder)
+{
+	struct turn *tn = calloc(1, sizeof(*tn));
+
+	if (!tn)
+		die("out of memory");
+	tn->procs = 1;
+	tn->sets = 1;
+	tn->holder = holder;
+	return tn;
+}
+
+/* A process whose first thread set is main, with copies of from's descriptors and handlers. */
+struct proc *proc_new(const struct proc *from, struct vset *main)
 {
 	struct proc *p = calloc(1, sizeof(*p));
 
@@ -50,7 +71,24 @@ struct proc *proc_new(const struct proc *from)
 		memcpy(p->fds.priv, from->fds.priv, sizeof(p->fds.priv));
 		p->sig = from->sig;
 	}
+	p->main = main;
+	p->sets = 1;
+	p->turn = turn_new(main);
 	return p;
+}
+
+static void turn_put(struct turn *tn)
+{
+	if (--tn->procs > 0)
+		return;
+	free(tn->ready);
+	free(tn);
+}
+
+void proc_free(struct proc *p)
+{
+	turn_put(p->turn);
+	free(p);
 }
 
 bool sched_threaded(const struct vset *set)
@@ -58,47 +96,55 @@ bool sched_threaded(const struct vset *set)
 	return set->p->sets > 1;
 }
 
-static void ready_remove(struct proc *p, struct vset *set)
+/* Does the set take turns with other thread sets (of its process or others)? */
+bool sched_shared(const struct vset *set)
 {
-	for (int i = 0; i < p->nready; i++)
-		if (p->ready[i] == set) {
-			memmove(&p->ready[i], &p->ready[i + 1], sizeof(p->ready[0]) * (size_t)(p->nready - i - 1));
-			p->nready--;
+	return set->p->turn->sets > 1;
+}
+
+static void ready_remove(struct turn *tn, struct vset *set)
+{
+	for (int i = 0; i < tn->nready; i++)
+		if (tn->ready[i] == set) {
+			memmove(&tn->ready[i], &tn->ready[i + 1], sizeof(tn->ready[0]) * (size_t)(tn->nready - i - 1));
+			tn->nready--;
 			return;
 		}
 }
 
-static void ready_add(struct proc *p, struct vset *set)
+static void ready_add(struct turn *tn, struct vset *set)
 {
-	for (int i = 0; i < p->nready; i++)
-		if (p->ready[i] == set)
+	for (int i = 0; i < tn->nready; i++)
+		if (tn->ready[i] == set)
 			return; /* waits already */
-	if (p->nready == p->capready) {
-		p->capready = p->capready ? p->capready * 2 : 8;
-		p->ready = realloc(p->ready, sizeof(*p->ready) * (size_t)p->capready);
-		if (!p->ready)
+	if (tn->nready == tn->capready) {
+		tn->capready = tn->capready ? tn->capready * 2 : 8;
+		tn->ready = realloc(tn->ready, sizeof(*tn->ready) * (size_t)tn->capready);
+		if (!tn->ready)
 			die("out of memory");
 	}
-	p->ready[p->nready++] = set;
+	tn->ready[tn->nready++] = set;
 }
 
-static void take_turn(struct proc *p, struct vset *set)
+static void take_turn(struct turn *tn, struct vset *set)
 {
-	p->holder = set;
-	if (opt.trace && sched_threaded(set))
+	tn->holder = set;
+	if (opt.trace && tn->sets > 1)
 		fprintf(stderr, "chorus: [%d] takes the turn\n", set->t[0].tid);
 }
 
-/* The turn goes to the thread set that has waited longest. */
-static void schedule(struct proc *p)
+/* The turn goes to the thread set that has waited longest (not of a process that is ending). */
+static void schedule(struct turn *tn)
 {
-	struct vset *next;
+	struct vset *next = NULL;
 
-	if (p->holder || p->nready == 0 || p->exiting)
+	for (int i = 0; !tn->holder && !next && i < tn->nready; i++)
+		if (!tn->ready[i]->p->exiting)
+			next = tn->ready[i];
+	if (!next)
 		return;
-	next = p->ready[0];
-	ready_remove(p, next);
-	take_turn(p, next);
+	ready_remove(tn, next);
+	take_turn(tn, next);
 	next->phase = PH_RUN;
 	if (next->at_entry) {
 		next->at_entry = false;
@@ -113,31 +159,35 @@ static void schedule(struct proc *p)
 /* The holder gives up its turn; it goes on with its call meanwhile. */
 void sched_release(struct vset *set)
 {
-	if (set->p->holder != set)
+	struct turn *tn = set->p->turn;
+
+	if (tn->holder != set)
 		return;
-	set->p->holder = NULL;
-	schedule(set->p);
+	tn->holder = NULL;
+	schedule(tn);
 }
 
 /* May the set run the program's code now? A free turn nobody waits for is its. */
 static bool has_turn(struct proc *p, struct vset *set)
 {
-	if (!p->holder && !p->exiting && p->nready == 0)
-		take_turn(p, set);
-	return p->holder == set || !sched_threaded(set) || p->exiting;
+	struct turn *tn = p->turn;
+
+	if (!tn->holder && !p->exiting && tn->nready == 0)
+		take_turn(tn, set);
+	return tn->holder == set || tn->sets <= 1 || p->exiting;
 }
 
 /* The set, stopped, waits in line for its turn. */
 static void wait_turn(struct proc *p, struct vset *set)
 {
 	set->phase = PH_HELD;
-	ready_add(p, set);
-	schedule(p);
+	ready_add(p->turn, set);
+	schedule(p->turn);
 }
 
 /*
  * A thread set wants to run the program's code: it does now if it has
- * the turn (or its process has one thread), else it waits for it.
+ * the turn (or takes turns with no one), else it waits for it.
  */
 void sched_resume(struct vset *set)
 {
@@ -167,18 +217,51 @@ bool sched_wait_entry(struct vset *set)
 	if (!set->at_entry) {
 		set->at_entry = true;
 		set->phase = PH_HELD;
-		ready_add(p, set);
+		ready_add(p->turn, set);
 	}
 	return true;
 }
 
-/* A new thread's tasks have stopped for the first time: it waits for its turn. */
+/* A new thread's or process's tasks have stopped for the first time: it waits for its turn. */
 void sched_new_thread(struct vset *set)
 {
 	for (int i = 0; i < set->n; i++)
 		if (set->t[i].state != T_HELD)
 			return;
 	wait_turn(set->p, set);
+}
+
+/* Process p (one thread set, new) takes turns with the processes of with's turn. */
+void sched_join(struct proc *p, struct proc *with)
+{
+	turn_put(p->turn);
+	p->turn = with->turn;
+	p->turn->procs++;
+	p->turn->sets += p->sets;
+}
+
+/*
+ * Set's process no longer shares memory with the others of its turn: its
+ * first thread set has ended (a zombie until reaped), or its only thread
+ * set made execve. It takes turns alone from now on, and holds its own.
+ */
+void sched_leave(struct vset *set)
+{
+	struct proc *p = set->p;
+	struct turn *tn = p->turn;
+
+	if (tn->procs == 1)
+		return;
+	for (int i = tn->nready - 1; i >= 0; i--)
+		if (tn->ready[i]->p == p)
+			ready_remove(tn, tn->ready[i]);
+	if (tn->holder && tn->holder->p == p)
+		tn->holder = NULL;
+	tn->procs--;
+	tn->sets -= p->sets;
+	p->turn = turn_new(set);
+	p->turn->sets = p->sets;
+	schedule(tn);
 }
 
 /* ---- futexes ---- */
@@ -376,6 +459,7 @@ static void futex_wait(struct vset *set, int cmd, long op)
 	w->set = set;
 	memcpy(w->addr, addr, sizeof(addr));
 	w->bitset = bitset;
+	w->shared = !(op & FUTEX_PRIVATE_FLAG);
 	w->timed = futex_deadline(set, cmd, op, &w->deadline);
 	*waits_tail = w;
 	waits_tail = &w->next;
@@ -386,15 +470,36 @@ static void futex_wait(struct vset *set, int cmd, long op)
 	sched_release(set);
 }
 
-/* Does waiter w wait on the futex at argument `arg` of the caller, in every variant? */
-static int futex_match(struct vset *set, struct futex_wait *w, int arg)
+/* A futex word as a thread set names it: its address in every variant. */
+struct futex_key {
+	uint64_t addr[MAX_VARIANTS];
+	bool shared; /* without FUTEX_PRIVATE_FLAG */
+};
+
+/* The futex at argument `arg` of set's futex call. */
+static struct futex_key key_at(struct vset *set, int arg)
+{
+	struct futex_key k;
+
+	for (int i = 0; i < set->n; i++)
+		k.addr[i] = (uint64_t)arg_get(&set->t[i].regs, arg);
+	k.shared = !(arg_get(&set->t[0].regs, 1) & FUTEX_PRIVATE_FLAG);
+	return k;
+}
+
+/*
+ * Does waiter w wait on set's futex k, in every variant? A futex of
+ * another process is the same only when both are shared (a fork child
+ * keeps its parent's shared mappings where they were).
+ */
+static int futex_match(struct vset *set, struct futex_wait *w, const struct futex_key *k)
 {
 	int same = 0;
 
-	if (w->set->p != set->p)
+	if (w->set->p != set->p && !(k->shared && w->shared && w->set->p->turn == set->p->turn))
 		return 0;
 	for (int i = 0; i < set->n; i++)
-		same += w->addr[i] == (uint64_t)arg_get(&set->t[i].regs, arg);
+		same += w->addr[i] == k->addr[i];
 	if (same == 0)
 		return 0;
 	if (same != set->n) {
@@ -404,14 +509,15 @@ static int futex_match(struct vset *set, struct futex_wait *w, int arg)
 	return 1;
 }
 
-/* Wakes up to n waiters of the futex at argument `arg` (matching bitset); moves up to m more to arg2. */
-static long futex_wake_n(struct vset *set, int arg, uint32_t bitset, long n, long m, int arg2)
+/* Wakes up to n waiters of futex k (matching bitset); moves up to m more to futex `to`. */
+static long futex_wake_n(struct vset *set, const struct futex_key *k, uint32_t bitset, long n, long m,
+			 const struct futex_key *to)
 {
 	long woken = 0, moved = 0;
 	struct futex_wait *w, *next;
 
 	for (w = waits; w; w = next) {
-		int r = futex_match(set, w, arg);
+		int r = futex_match(set, w, k);
 
 		next = w->next;
 		if (r < 0)
@@ -422,8 +528,7 @@ static long futex_wake_n(struct vset *set, int arg, uint32_t bitset, long n, lon
 			futex_wake_one(w, 0);
 			woken++;
 		} else if (moved < m) {
-			for (int i = 0; i < set->n; i++)
-				w->addr[i] = (uint64_t)arg_get(&set->t[i].regs, arg2);
+			memcpy(w->addr, to->addr, sizeof(w->addr));
 			moved++;
 		}
 	}
@@ -438,6 +543,7 @@ static void futex_wake_op(struct vset *set)
 	uint32_t opcode = (enc >> 28) & 7, cmp = (enc >> 24) & 15;
 	uint32_t oparg = (enc >> 12) & 0xfff, cmparg = enc & 0xfff;
 	long n = arg_get(&set->t[0].regs, 2), n2 = arg_get(&set->t[0].regs, 3), woken;
+	struct futex_key k = key_at(set, 0), k2 = key_at(set, 4);
 	bool hit;
 
 	if (enc & (8u << 28))
@@ -462,30 +568,78 @@ static void futex_wake_op(struct vset *set)
 	hit = cmp == FUTEX_OP_CMP_EQ ? old[0] == cmparg : cmp == FUTEX_OP_CMP_NE ? old[0] != cmparg :
 	      cmp == FUTEX_OP_CMP_LT ? (int)old[0] < (int)cmparg : cmp == FUTEX_OP_CMP_LE ? (int)old[0] <= (int)cmparg :
 	      cmp == FUTEX_OP_CMP_GT ? (int)old[0] > (int)cmparg : (int)old[0] >= (int)cmparg;
-	woken = futex_wake_n(set, 0, ~0u, n, 0, 0);
+	woken = futex_wake_n(set, &k, ~0u, n, 0, NULL);
 	if (woken >= 0 && hit)
-		woken += futex_wake_n(set, 4, ~0u, n2, 0, 0);
+		woken += futex_wake_n(set, &k2, ~0u, n2, 0, NULL);
 	if (set->phase != PH_DONE)
 		vset_skip_all(set, woken);
 }
 
 /*
- * futex in a process with more than one thread: made by the monitor.
- * Called once the variants' arguments compared equal. True when handled.
+ * Whether process pid has memory it may share with others: with addr,
+ * whether *addr lies in a MAP_SHARED mapping; without, whether any
+ * writable mapping is MAP_SHARED.
+ */
+bool maps_shared(pid_t pid, const uint64_t *addr)
+{
+	char path[64], line[512], perms[8];
+	unsigned long lo, hi;
+	bool shared = false, found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!shared && !found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
+			continue;
+		if (addr)
+			found = *addr >= lo && *addr < hi;
+		shared = (addr ? found : perms[1] == 'w') && perms[3] == 's';
+	}
+	fclose(f);
+	return shared;
+}
+
+/*
+ * A futex without FUTEX_PRIVATE_FLAG whose word lies in shared memory
+ * may be woken by processes outside the turns of its own: when its
+ * process takes turns with no other process, such a futex is left to the
+ * kernel, in every variant (see futex_apart). Other shared futexes (a
+ * thread's tid word for pthread_join) stay with the monitor.
+ */
+static bool between_processes(struct vset *set, long op)
+{
+	uint64_t addr = (uint64_t)arg_get(&set->t[0].regs, 0);
+
+	return set->p->turn->procs == 1 && !(op & FUTEX_PRIVATE_FLAG) && maps_shared(set->t[0].tid, &addr);
+}
+
+/*
+ * futex in a thread set that takes turns with others: made by the
+ * monitor. Called once the variants' arguments compared equal. True
+ * when handled.
  */
 bool sys_futex_emulate(struct vset *set, struct call *c)
 {
 	long op = arg_get(&set->t[0].regs, 1);
 	int cmd = (int)(op & FUTEX_CMD_MASK);
 	long n = arg_get(&set->t[0].regs, 2), woken;
+	struct futex_key k, k2;
 
-	(void)c;
+	if (between_processes(set, op)) {
+		/* a wait blocks in every variant: the turn passes, a signal interrupts it */
+		c->blocking = cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET;
+		return false;
+	}
 	switch (cmd) {
 	case FUTEX_WAIT: case FUTEX_WAIT_BITSET:
 		futex_wait(set, cmd, op);
 		return true;
 	case FUTEX_WAKE: case FUTEX_WAKE_BITSET:
-		woken = futex_wake_n(set, 0, cmd == FUTEX_WAKE ? ~0u : (uint32_t)arg_get(&set->t[0].regs, 5), n, 0, 0);
+		k = key_at(set, 0);
+		woken = futex_wake_n(set, &k, cmd == FUTEX_WAKE ? ~0u : (uint32_t)arg_get(&set->t[0].regs, 5), n, 0, NULL);
 		break;
 	case FUTEX_CMP_REQUEUE: case FUTEX_REQUEUE: {
 		uint64_t addr[MAX_VARIANTS];
@@ -497,7 +651,9 @@ bool sys_futex_emulate(struct vset *set, struct call *c)
 			vset_skip_all(set, r < 0 ? -EFAULT : -EAGAIN);
 			return true;
 		}
-		woken = futex_wake_n(set, 0, ~0u, n, arg_get(&set->t[0].regs, 3), 4);
+		k = key_at(set, 0);
+		k2 = key_at(set, 4);
+		woken = futex_wake_n(set, &k, ~0u, n, arg_get(&set->t[0].regs, 3), &k2);
 		break;
 	}
 	case FUTEX_WAKE_OP:
@@ -511,6 +667,122 @@ bool sys_futex_emulate(struct vset *set, struct call *c)
 	if (woken >= 0)
 		vset_skip_all(set, woken);
 	return true;
+}
+
+/*
+ * ---- robust futex lists ----
+ *
+ * A thread that ends holding a robust mutex leaves its word marked "owner
+ * died" and one waiter woken, by the kernel, which finds such words in the
+ * list the thread registered with set_robust_list. Under the monitor that
+ * is not enough: the waiters wait in the monitor, and the words hold the
+ * tid the program sees (the leader's), so the kernel passes them by in the
+ * other variants. The monitor follows the list itself, in every variant.
+ */
+
+#define ROBUST_MAX 2048 /* entries followed, as by the kernel */
+
+struct robust_head { /* struct robust_list_head, as the kernel reads it */
+	uint64_t next;
+	int64_t offset;
+	uint64_t pending;
+};
+
+/*
+ * A word of the list of the thread that ended, in one variant: if that
+ * thread held it, it is made "owner died" (the kernel may have done so
+ * already in the leader). 1 if a waiter is to be woken, 0 if none, -1 if
+ * the thread did not hold it. A lock still being taken (pending, 0) wakes
+ * a waiter, as the kernel does.
+ */
+static int owner_died(pid_t tid, uint64_t addr, pid_t vpid, bool pending)
+{
+	uint32_t v, died;
+
+	if (mem_read(tid, addr, &v, sizeof(v)) != sizeof(v))
+		return -1;
+	if (pending && v == 0)
+		return 1;
+	if ((v & FUTEX_TID_MASK) == (uint32_t)vpid) {
+		died = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+		mem_write(tid, addr, &died, sizeof(died));
+	} else if ((v & FUTEX_TID_MASK) != 0 || !(v & FUTEX_OWNER_DIED)) {
+		return -1;
+	}
+	return (v & FUTEX_WAITERS) != 0;
+}
+
+/* One word, the same in every variant: made "owner died", a waiter woken. False on a divergence. */
+static bool robust_word(struct vset *set, const pid_t *tid, const struct futex_key *k, bool pending)
+{
+	int r = 0;
+
+	for (int i = 0; i < set->n; i++) {
+		int ri = owner_died(tid[i], k->addr[i], set->vpid, pending);
+
+		if (i > 0 && ri != r) {
+			vset_diverge(set, "a robust mutex the thread held differs between variants");
+			return false;
+		}
+		r = ri;
+	}
+	return r <= 0 || futex_wake_n(set, k, ~0u, 1, 0, NULL) >= 0;
+}
+
+/* Reads variant i's list head; its tid, a task of the process still alive, in tid[i]. */
+static bool robust_head(struct vset *set, int i, struct robust_head *h, pid_t *tid)
+{
+	for (int k = 0; set->robust[i] && (tid[i] = monitor_task_of(set->p, i, k)) > 0; k++)
+		if (mem_read(tid[i], set->robust[i], h, sizeof(*h)) == sizeof(*h))
+			return true;
+	return false;
+}
+
+/*
+ * The word of the entry each variant's list is at, in k, and the lists
+ * move on. False at a variant's end of list, a PI mutex (not followed) or
+ * an unreadable entry.
+ */
+static bool robust_next(struct vset *set, const pid_t *tid, const struct robust_head *h, uint64_t *at,
+			struct futex_key *k)
+{
+	for (int i = 0; i < set->n; i++) {
+		uint64_t entry = at[i];
+
+		if (entry == set->robust[i] || (entry & 1) ||
+		    mem_read(tid[i], entry, &at[i], sizeof(at[i])) != sizeof(at[i]))
+			return false;
+		k->addr[i] = entry + (uint64_t)h[i].offset;
+	}
+	return true;
+}
+
+/* Set's thread has ended: the robust mutexes it held pass on, in every variant alike. */
+static void robust_release(struct vset *set)
+{
+	struct robust_head h[MAX_VARIANTS];
+	struct futex_key k = { .shared = true };
+	uint64_t at[MAX_VARIANTS];
+	pid_t tid[MAX_VARIANTS];
+
+	for (int i = 0; i < set->n; i++) {
+		if (!robust_head(set, i, &h[i], tid))
+			return;
+		at[i] = h[i].next;
+	}
+	for (int n = 0; n < ROBUST_MAX && at[0] != set->robust[0]; n++) {
+		bool pending = at[0] == h[0].pending; /* made below */
+
+		if (!robust_next(set, tid, h, at, &k))
+			return;
+		if (!pending && !robust_word(set, tid, &k, false))
+			return;
+	}
+	if (!h[0].pending)
+		return;
+	for (int i = 0; i < set->n; i++)
+		k.addr[i] = h[i].pending + (uint64_t)h[i].offset;
+	robust_word(set, tid, &k, true);
 }
 
 /* Wakes the threads waiting for set's thread to end (on its clear_child_tid word). */
@@ -540,6 +812,7 @@ void main_thread_exits(struct vset *set)
 	for (int i = 0; i < set->n; i++)
 		if (set->ctid[i])
 			mem_write(set->t[i].tid, set->ctid[i], &zero, sizeof(zero));
+	robust_release(set);
 	wake_joiners(set);
 	sched_release(set);
 }
@@ -561,7 +834,7 @@ struct task *exec_takeover(struct vset **setp, struct task *t, pid_t former)
 	if (main->phase != PH_ALL || main->call.nr != x->call.nr) {
 		if (main->fw)
 			futex_unlink(main->fw);
-		ready_remove(main->p, main);
+		ready_remove(main->p->turn, main);
 		main->at_entry = false;
 		main->call = x->call;
 		main->phase = PH_ALL;
@@ -585,9 +858,10 @@ void exec_by_thread_done(struct vset *set)
 		return;
 	for (int i = 0; i < x->n; i++)
 		x->t[i].state = T_GONE;
+	memset(x->robust, 0, sizeof(x->robust)); /* the kernel followed it, in the memory exec replaced */
 	thread_gone(x);
 	monitor_drop_set(x);
-	p->holder = set;
+	p->turn->holder = set;
 	monitor_mark_dying(p, set);
 }
 
@@ -600,15 +874,18 @@ void thread_gone(struct vset *set)
 {
 	struct proc *p = set->p;
 
-	ready_remove(p, set);
+	ready_remove(p->turn, set);
 	if (set->fw) {
 		futex_unlink(set->fw);
 		arm_timer();
 	}
 	p->sets--;
+	p->turn->sets--;
+	if (!p->exiting && !set->dying)
+		robust_release(set);
 	if (!p->exiting)
 		wake_joiners(set);
-	if (p->holder == set)
-		p->holder = NULL;
-	schedule(p);
+	if (p->turn->holder == set)
+		p->turn->holder = NULL;
+	schedule(p->turn);
 }

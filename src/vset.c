@@ -132,6 +132,8 @@ static void ended(struct vset *set)
 	if (set != set->p->main) { /* a thread ended; its process goes on */
 		thread_gone(set);
 		monitor_drop_set(set);
+	} else {
+		sched_leave(set); /* a zombie until reaped: the turn goes on */
 	}
 }
 
@@ -478,7 +480,7 @@ static void begin_call(struct vset *set, long nr)
 		vset_skip_all(set, c->ret);
 		return;
 	}
-	if (c->nr == __NR_futex && sched_threaded(set) && sys_futex_emulate(set, c))
+	if (c->nr == __NR_futex && sched_shared(set) && sys_futex_emulate(set, c))
 		return;
 	if (c->policy == RUN_MON)
 		c->policy = RUN_ONCE;
@@ -677,6 +679,7 @@ static void exec_done(struct vset *set)
 			shm_check(set);
 		}
 		layout_forget(set->p);
+		sched_leave(set); /* its memory is its own now */
 		if (!layout_check(set))
 			return;
 		set->launching = false;

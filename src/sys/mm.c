@@ -228,12 +228,24 @@ static const struct arg_desc futex_args[][4] = {
 	[FUTEX_LOCK_PI2] = { NO, TMO, NO, NO },
 };
 
+static bool futex_op_known(long op)
+{
+	return op >= 0 && op < (long)(sizeof(futex_args) / sizeof(futex_args[0])) && op != FUTEX_FD;
+}
+
+/* Is futex's argument `arg` (2 to 5) a value operation op (with flags) uses? */
+bool futex_uses_value(long op, int arg)
+{
+	op &= FUTEX_CMD_MASK;
+	return futex_op_known(op) && arg >= 2 && arg <= 5 && futex_args[op][arg - 2].kind == A_VAL;
+}
+
 /* futex: only the arguments the operation uses are compared. */
 void sys_futex_pre(struct vset *set, struct call *c)
 {
 	long op = arg_get(&set->t[0].regs, 1) & FUTEX_CMD_MASK;
 
-	if (op < 0 || op >= (long)(sizeof(futex_args) / sizeof(futex_args[0])) || op == FUTEX_FD) {
+	if (!futex_op_known(op)) {
 		c->policy = RUN_DENY;
 		c->ret = -ENOSYS;
 		return;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <asm/prctl.h>
 #include <errno.h>
+#include <linux/futex.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -37,6 +38,15 @@ void sys_tid_post(struct vset *set, struct call *c)
 		set->t[i].regs.rax = (unsigned long)set->vpid;
 		regs_put(&set->t[i]);
 	}
+}
+
+/* set_robust_list: where each variant's list is, for the monitor to follow when the thread ends. */
+void sys_robust_pre(struct vset *set, struct call *c)
+{
+	(void)c;
+	for (int i = 0; i < set->n; i++)
+		set->robust[i] = arg_get(&set->t[i].regs, 1) == sizeof(struct robust_list_head) ?
+			(uint64_t)arg_get(&set->t[i].regs, 0) : 0;
 }
 
 /*

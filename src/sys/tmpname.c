@@ -165,8 +165,9 @@ bool futex_apart(const struct vset *set)
 		if (!shared_futex(&set->t[i]))
 			return false;
 	for (int i = 1; i < set->n; i++)
-		for (int a = 1; a < 6; a++) /* the operation, the value, val3; not addresses */
-			if ((a == 1 || a == 2 || a == 5) && arg_get(&set->t[i].regs, a) != arg_get(&set->t[0].regs, a))
+		for (int a = 1; a < 6; a++) /* the operation and the values it uses; not addresses */
+			if ((a == 1 || futex_uses_value(arg_get(&set->t[0].regs, 1), a)) &&
+			    arg_get(&set->t[i].regs, a) != arg_get(&set->t[0].regs, a))
 				return true;
 	return false;
 }

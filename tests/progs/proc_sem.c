@@ -3,8 +3,7 @@
  * semaphore (a file in /dev/shm, mapped shared) and an anonymous shared
  * mapping, inherited across fork. Three children add to a shared counter
  * and post; the parent waits for the three posts. Each variant's processes
- * share their own copy, and a wait that needs the kernel in some variants
- * only is made alone.
+ * share their own copy, and take turns as threads do.
  */
 #define _GNU_SOURCE
 #include "check.h"
