@@ -629,8 +629,16 @@ bool sys_futex_emulate(struct vset *set, struct call *c)
 	struct futex_key k, k2;
 
 	if (between_processes(set, op)) {
-		/* a wait blocks in every variant: the turn passes, a signal interrupts it */
-		c->blocking = cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET;
+		/*
+		 * A wait blocks in every variant: the turn passes, a signal
+		 * interrupts it, and each variant's thread stops as it returns,
+		 * to wait for its turn again before it runs on.
+		 */
+		if (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) {
+			c->blocking = true;
+			c->policy = RUN_ALLR;
+			c->own_results = true;
+		}
 		return false;
 	}
 	switch (cmd) {

@@ -823,8 +823,8 @@ void vset_interrupt(struct vset *set, struct task *from, int s)
 
 	if (set->phase == PH_LEADER && lead->state == T_INCALL)
 		signal_queue(lead, s, MAGIC_INTERRUPT);
-	if (set->phase == PH_RUN && set->call.blocking)
+	if ((set->phase == PH_RUN || set->phase == PH_ALL) && set->call.blocking)
 		for (int i = 0; i < set->n; i++)
-			if (set->t[i].state == T_RUNNING && &set->t[i] != from)
+			if ((set->t[i].state == T_RUNNING || set->t[i].state == T_INCALL) && &set->t[i] != from)
 				signal_queue(&set->t[i], s, MAGIC_INTERRUPT);
 }
