@@ -207,6 +207,7 @@ struct turn {
 
 /* What a process of the program shares between its threads. */
 struct futex_wait;
+struct pipe_write;
 struct proc {
 	int sets;		/* thread sets alive */
 	struct vset *main;	/* the set of its first thread */
@@ -226,6 +227,7 @@ enum phase {
 	PH_SIG,	   /* every variant takes a queued signal */
 	PH_HELD,   /* stopped until its thread's turn comes */
 	PH_FUTEX,  /* in a futex wait the monitor keeps */
+	PH_WRITE,  /* its write to a full pipe is made by the monitor as room comes */
 	PH_DONE,
 };
 
@@ -249,6 +251,7 @@ struct vset {
 	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
 	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */
 	struct futex_wait *fw;	     /* while in PH_FUTEX */
+	struct pipe_write *pw;	     /* while in PH_WRITE */
 	pid_t vpid;	  /* pid (tid) the program sees: the leader's */
 	pid_t vppid;
 	int exit_status;  /* wait status of the program when it ended */
@@ -399,6 +402,9 @@ int fd_mirror_kind(pid_t leader, int fd);
 void fd_exec_sync(struct vset *set);
 void fd_forget(struct vset *set, long fd);
 bool io_by_monitor(struct vset *set);
+bool pipe_write_begin(struct vset *set);
+void pipe_writes_retry(void);
+void pipe_write_cancel(struct vset *set);
 bool call_in_monitor(struct vset *set);
 void sys_clock_pre(struct vset *set, struct call *c);
 

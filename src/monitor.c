@@ -292,6 +292,7 @@ int monitor_run(struct vset *set)
 		if (pid < 0) {
 			if (errno == EINTR) {
 				futex_timeouts();
+				pipe_writes_retry();
 				monitor_check_apart();
 				signals_arrived();
 				continue;

@@ -480,6 +480,8 @@ static void begin_call(struct vset *set, long nr)
 		vset_skip_all(set, c->ret);
 		return;
 	}
+	if (c->nr == __NR_write && sched_shared(set) && pipe_write_begin(set))
+		return;
 	if (c->nr == __NR_futex && sched_shared(set) && sys_futex_emulate(set, c))
 		return;
 	if (c->policy == RUN_MON)
@@ -807,6 +809,7 @@ void vset_event(struct vset *set, struct task *t)
 	case PH_FOLLOW: follow_done(set); break;
 	case PH_ALL: all_done(set); break;
 	case PH_SIG: masked_done(set); break;
+	case PH_WRITE: pipe_write_cancel(set); rendezvous(set); break; /* only ends come here */
 	case PH_HELD: case PH_FUTEX: rendezvous(set); break; /* only ends come here */
 	case PH_DONE: break;
 	}

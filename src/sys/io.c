@@ -1,6 +1,10 @@
 /* sys/io.c - reads and writes the monitor does itself, on a copy of the leader's descriptor. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -9,6 +13,7 @@
 #include <unistd.h>
 
 #include "../chorus.h"
+#include "../signals.h"
 
 /*
  * A write to a file or /dev/null cannot block, so the leader need not make
@@ -30,6 +35,16 @@ static bool never_blocks(int fd)
 	return S_ISCHR(st.st_mode) && major(st.st_rdev) == 1; /* null, zero, full, random, urandom */
 }
 
+/* A copy of the leader's fd (the same open file), or -1. */
+static int fd_copy(struct vset *set, long fd)
+{
+	struct fdstate *f = &set->p->fds;
+
+	if (f->pidfd <= 0)
+		f->pidfd = (int)syscall(SYS_pidfd_open, set->p->main->t[0].tid, 0);
+	return f->pidfd > 0 ? (int)syscall(SYS_pidfd_getfd, f->pidfd, (int)fd, 0) : -1;
+}
+
 /* The monitor's copy of the leader's fd, or -1 when the call must stay with the leader. */
 static int monitor_fd(struct vset *set, long fd)
 {
@@ -38,11 +53,8 @@ static int monitor_fd(struct vset *set, long fd)
 	if (fd < 0 || fd >= FD_TRACK)
 		return -1;
 	if (f->mon[fd] == 0) {
-		int m;
+		int m = fd_copy(set, fd);
 
-		if (f->pidfd <= 0)
-			f->pidfd = (int)syscall(SYS_pidfd_open, set->p->main->t[0].tid, 0);
-		m = f->pidfd > 0 ? (int)syscall(SYS_pidfd_getfd, f->pidfd, (int)fd, 0) : -1;
 		if (m >= 0 && !never_blocks(m)) {
 			close(m);
 			m = -1;
@@ -173,4 +185,202 @@ bool call_in_monitor(struct vset *set)
 	for (int i = 0; i < 6; i++)
 		free(buf[i]);
 	return ok;
+}
+
+/*
+ * A write to a full pipe blocks until a reader drains it. When the reader
+ * takes turns with the writer (another thread of its process, or a process
+ * that shares memory with it), the writer must give its turn up meanwhile,
+ * or neither moves; but another thread could then rewrite the buffer the
+ * monitor compared before the kernel reads it. So the monitor makes such a
+ * write itself, from the data it compared, on a non-blocking descriptor of
+ * its own for the pipe (opened through /proc: another open file of the
+ * same pipe), as room comes; the variants' calls are skipped and return
+ * the count, as the blocking write would. A signal does not interrupt it.
+ */
+struct pipe_write {
+	struct vset *set;
+	int fd;
+	char *buf;
+	size_t len, done;
+	struct pipe_write *next;
+};
+
+static struct pipe_write *pending;
+
+/* Retries every ms while writes are pending. */
+static void retry_timer(void)
+{
+	static timer_t timer;
+	static bool made;
+	struct itimerspec its = { { 0, 1000000 }, { 0, 1000000 } };
+
+	if (!made && !pending)
+		return;
+	if (!made) {
+		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIG_TIMER };
+
+		if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0)
+			die("timer_create: %s", strerror(errno));
+		made = true;
+	}
+	if (!pending)
+		its = (struct itimerspec){ { 0, 0 }, { 0, 0 } };
+	timer_settime(timer, 0, &its, NULL);
+}
+
+/* The flags the leader's fd was opened with (from /proc/PID/fdinfo), or -1. */
+static int fd_flags(pid_t tid, long fd)
+{
+	char path[64], line[128];
+	int flags = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%ld", tid, fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (flags < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "flags: %o", (unsigned *)&flags) != 1)
+			flags = -1;
+	fclose(f);
+	return flags;
+}
+
+/*
+ * The leader's fd is a pipe a blocking write could wait on: a
+ * non-blocking fd of the monitor's for it, or -1.
+ */
+static int pipe_fd(struct vset *set, long fd)
+{
+	pid_t tid = set->t[0].tid;
+	char path[64];
+	struct stat st;
+	int fl;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", tid, fd);
+	if (fd < 0 || stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return -1;
+	fl = fd_flags(tid, fd);
+	if (fl < 0 || (fl & (O_NONBLOCK | O_DIRECT)))
+		return -1;
+	return open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC); /* fails with no reader: the leader gets EPIPE */
+}
+
+static void pipe_write_free(struct pipe_write *w)
+{
+	for (struct pipe_write **pp = &pending; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	w->set->pw = NULL;
+	close(w->fd);
+	free(w->buf);
+	free(w);
+	retry_timer();
+}
+
+/* Writes what room there is; true when the call is over, with its result in *ret. */
+static bool pipe_write_more(struct pipe_write *w, long *ret)
+{
+	ssize_t r = write(w->fd, w->buf + w->done, w->len - w->done);
+
+	if (r > 0)
+		w->done += (size_t)r;
+	if (w->done == w->len) {
+		*ret = (long)w->len;
+		return true;
+	}
+	if (r >= 0 || errno == EAGAIN || errno == EINTR)
+		return false;
+	if (errno == EPIPE) /* the last reader left: the writer gets SIGPIPE, as from the kernel */
+		syscall(SYS_tgkill, w->set->t[0].tgid, w->set->t[0].tid, SIGPIPE);
+	*ret = w->done ? (long)w->done : -errno;
+	return true;
+}
+
+/* The set's write is over: every variant returns ret and goes on when its turn comes. */
+static void pipe_write_end(struct pipe_write *w, long ret)
+{
+	struct vset *set = w->set;
+
+	pipe_write_free(w);
+	set->phase = PH_RUN;
+	vset_skip_all(set, ret);
+}
+
+/*
+ * The data the monitor is to write, read again just now from the leader,
+ * is what every other variant holds now (a call of another thread, made
+ * by the leader's kernel meanwhile, could have changed the leader's).
+ */
+static bool same_in_all(struct vset *set, const char *data, size_t len)
+{
+	char *mine = malloc(len);
+	bool same = mine != NULL;
+
+	for (int i = 1; same && i < set->n; i++)
+		same = mem_read(set->t[i].tid, (uint64_t)arg_get(&set->t[i].regs, 1), mine, len) == (ssize_t)len &&
+		       memcmp(mine, data, len) == 0;
+	free(mine);
+	return same;
+}
+
+/* write(2) to a pipe, in a set that takes turns: made by the monitor. True when it is. */
+bool pipe_write_begin(struct vset *set)
+{
+	long len = arg_get(&set->t[0].regs, 2), ret;
+	struct pipe_write *w;
+	int m;
+
+	if (len <= 0 || len > (1L << 26) || (m = pipe_fd(set, arg_get(&set->t[0].regs, 0))) < 0)
+		return false;
+	w = calloc(1, sizeof(*w));
+	if (!w || !(w->buf = malloc((size_t)len)))
+		die("out of memory");
+	w->set = set;
+	w->fd = m;
+	w->len = (size_t)len;
+	w->next = pending;
+	pending = w;
+	set->pw = w;
+	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, 1), w->buf, w->len) != len) {
+		pipe_write_end(w, -EFAULT);
+		return true;
+	}
+	if (!same_in_all(set, w->buf, w->len)) {
+		pipe_write_free(w);
+		vset_diverge(set, "write's data changed in a variant after it was compared");
+		return true;
+	}
+	if (pipe_write_more(w, &ret)) {
+		pipe_write_end(w, ret);
+		return true;
+	}
+	set->phase = PH_WRITE;
+	retry_timer();
+	sched_release(set);
+	return true;
+}
+
+/* Called by the event loop on its timer: pending writes go on. */
+void pipe_writes_retry(void)
+{
+	long ret;
+
+	for (struct pipe_write *w = pending, *next; w; w = next) {
+		next = w->next;
+		if (pipe_write_more(w, &ret)) {
+			pipe_write_end(w, ret);
+			next = pending; /* the list may have changed */
+		}
+	}
+}
+
+/* The set ends while its write pends. */
+void pipe_write_cancel(struct vset *set)
+{
+	if (set->pw)
+		pipe_write_free(set->pw);
 }

@@ -182,7 +182,8 @@ print(subprocess.call(["sh", "-c", "exit 5"]))
 PY
 
 # multiprocessing: processes and a queue (a pipe, a lock and a semaphore
-# in shared memory); and a pool, whose workers race for one lock.
+# in shared memory), one with a 2 MiB message (more than the pipe holds);
+# and a pool, whose workers race for one lock.
 cat >mp_queue.py <<'PY'
 import multiprocessing as mp
 def work(q, n):
@@ -196,6 +197,18 @@ if __name__ == '__main__':
     for p in ps:
         p.join()
     print([p.exitcode for p in ps])
+PY
+cat >mp_big.py <<'PY'
+import multiprocessing as mp
+def work(q):
+    q.put(bytes(range(256)) * 8192)
+if __name__ == '__main__':
+    q = mp.Queue()
+    p = mp.Process(target=work, args=(q,))
+    p.start()
+    print(len(q.get()))
+    p.join()
+    print(p.exitcode)
 PY
 cat >mp_pool.py <<'PY'
 import multiprocessing as mp
