@@ -41,6 +41,7 @@ struct futex_wait {
 	uint64_t addr[MAX_VARIANTS]; /* the futex word, in each variant */
 	uint32_t bitset;
 	bool shared; /* without FUTEX_PRIVATE_FLAG: other processes of its turn may wake it */
+	bool pi;     /* waits to be handed a priority-inheritance futex (FUTEX_LOCK_PI) */
 	bool timed;
 	struct timespec deadline; /* CLOCK_MONOTONIC */
 	struct futex_wait *next;
@@ -434,9 +435,10 @@ static int futex_words(struct vset *set, int arg, uint32_t want, uint64_t *addr)
 	return differ ? 1 : 0;
 }
 
+static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset, int cmd, long op);
+
 static void futex_wait(struct vset *set, int cmd, long op)
 {
-	struct futex_wait *w;
 	uint32_t val = (uint32_t)arg_get(&set->t[0].regs, 2);
 	uint32_t bitset = cmd == FUTEX_WAIT ? ~0u : (uint32_t)arg_get(&set->t[0].regs, 5);
 	uint64_t addr[MAX_VARIANTS];
@@ -453,12 +455,20 @@ static void futex_wait(struct vset *set, int cmd, long op)
 		vset_skip_all(set, r < 0 ? -EFAULT : -EAGAIN);
 		return;
 	}
-	w = calloc(1, sizeof(*w));
+	enqueue_wait(set, addr, bitset, cmd, op);
+}
+
+/* The set waits, in the monitor's queue, on the futex at addr (with a bitset: 0 for a PI lock). */
+static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset, int cmd, long op)
+{
+	struct futex_wait *w = calloc(1, sizeof(*w));
+
 	if (!w)
 		die("out of memory");
 	w->set = set;
-	memcpy(w->addr, addr, sizeof(addr));
+	memcpy(w->addr, addr, sizeof(w->addr));
 	w->bitset = bitset;
+	w->pi = bitset == 0;
 	w->shared = !(op & FUTEX_PRIVATE_FLAG);
 	w->timed = futex_deadline(set, cmd, op, &w->deadline);
 	*waits_tail = w;
@@ -576,6 +586,101 @@ static void futex_wake_op(struct vset *set)
 }
 
 /*
+ * Priority-inheritance futexes: the word holds its owner's tid (the one
+ * the program sees, the same in every variant), and the kernel hands it
+ * from owner to waiter. The monitor does the same for thread sets that
+ * take turns: a lock on a free word takes it, on a held one marks it
+ * FUTEX_WAITERS and waits in the queue; an unlock hands the word to the
+ * first waiter. (The priority itself means nothing here: one thread runs
+ * at a time.)
+ */
+
+/* The word at argument 0, the same in every variant; false (and the call over) if not. */
+static bool pi_word(struct vset *set, uint64_t *addr, uint32_t *v)
+{
+	for (int i = 0; i < set->n; i++) {
+		uint32_t vi;
+
+		addr[i] = (uint64_t)arg_get(&set->t[i].regs, 0);
+		if (mem_read(set->t[i].tid, addr[i], &vi, sizeof(vi)) != sizeof(vi)) {
+			vset_skip_all(set, -EFAULT);
+			return false;
+		}
+		if (i > 0 && vi != *v) {
+			vset_diverge(set, "futex word at argument 0 differs between variants");
+			return false;
+		}
+		*v = vi;
+	}
+	return true;
+}
+
+static void pi_set(struct vset *set, const uint64_t *addr, uint32_t v)
+{
+	for (int i = 0; i < set->n; i++)
+		mem_write(set->t[i].tid, addr[i], &v, sizeof(v));
+}
+
+/* The first and second PI waiters on futex k. */
+static struct futex_wait *pi_waiter(struct vset *set, const struct futex_key *k, struct futex_wait **second)
+{
+	struct futex_wait *first = NULL;
+
+	*second = NULL;
+	for (struct futex_wait *w = waits; w && !*second; w = w->next)
+		if (w->pi && futex_match(set, w, k) > 0) {
+			if (first)
+				*second = w;
+			else
+				first = w;
+		}
+	return first;
+}
+
+/* FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_TRYLOCK_PI. */
+static void futex_lock_pi(struct vset *set, int cmd, long op)
+{
+	uint64_t addr[MAX_VARIANTS];
+	uint32_t v = 0;
+
+	if (!pi_word(set, addr, &v))
+		return;
+	if ((v & FUTEX_TID_MASK) == (uint32_t)set->vpid) {
+		vset_skip_all(set, -EDEADLK);
+	} else if (!(v & FUTEX_TID_MASK)) { /* free, or its owner died */
+		pi_set(set, addr, (uint32_t)set->vpid | (v & (FUTEX_OWNER_DIED | FUTEX_WAITERS)));
+		vset_skip_all(set, 0);
+	} else if (cmd == FUTEX_TRYLOCK_PI) {
+		vset_skip_all(set, -EWOULDBLOCK);
+	} else {
+		pi_set(set, addr, v | FUTEX_WAITERS);
+		enqueue_wait(set, addr, 0, cmd, cmd == FUTEX_LOCK_PI ? op | FUTEX_CLOCK_REALTIME : op);
+	}
+}
+
+/* FUTEX_UNLOCK_PI: the word goes to the first waiter, who returns 0 owning it. */
+static void futex_unlock_pi(struct vset *set)
+{
+	struct futex_key k = key_at(set, 0);
+	struct futex_wait *next, *more;
+	uint32_t v = 0;
+
+	if (!pi_word(set, k.addr, &v))
+		return;
+	if ((v & FUTEX_TID_MASK) != (uint32_t)set->vpid) {
+		vset_skip_all(set, -EPERM);
+		return;
+	}
+	next = pi_waiter(set, &k, &more);
+	pi_set(set, k.addr, next ? (uint32_t)next->set->vpid | (more ? FUTEX_WAITERS : 0) : 0);
+	if (next)
+		futex_wake_one(next, 0);
+	arm_timer();
+	if (set->phase != PH_DONE)
+		vset_skip_all(set, 0);
+}
+
+/*
  * Whether process pid has memory it may share with others: with addr,
  * whether *addr lies in a MAP_SHARED mapping; without, whether any
  * writable mapping is MAP_SHARED.
@@ -666,6 +771,12 @@ bool sys_futex_emulate(struct vset *set, struct call *c)
 	}
 	case FUTEX_WAKE_OP:
 		futex_wake_op(set);
+		return true;
+	case FUTEX_LOCK_PI: case FUTEX_LOCK_PI2: case FUTEX_TRYLOCK_PI:
+		futex_lock_pi(set, cmd, op);
+		return true;
+	case FUTEX_UNLOCK_PI:
+		futex_unlock_pi(set);
 		return true;
 	default:
 		warn_once_syscall(WARN_KEY(__NR_futex, cmd), "operation is not supported between threads: it returns ENOSYS");
