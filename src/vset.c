@@ -480,7 +480,7 @@ static void begin_call(struct vset *set, long nr)
 		vset_skip_all(set, c->ret);
 		return;
 	}
-	if (c->nr == __NR_write && sched_shared(set) && pipe_write_begin(set))
+	if (c->policy == RUN_ONCE && sched_shared(set) && pipe_write_begin(set))
 		return;
 	if (c->nr == __NR_futex && sched_shared(set) && sys_futex_emulate(set, c))
 		return;

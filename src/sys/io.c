@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "../chorus.h"
+#include "../blob.h"
 #include "../signals.h"
 
 /*
@@ -188,19 +190,24 @@ bool call_in_monitor(struct vset *set)
 }
 
 /*
- * A write to a full pipe blocks until a reader drains it. When the reader
- * takes turns with the writer (another thread of its process, or a process
- * that shares memory with it), the writer must give its turn up meanwhile,
- * or neither moves; but another thread could then rewrite the buffer the
- * monitor compared before the kernel reads it. So the monitor makes such a
- * write itself, from the data it compared, on a non-blocking descriptor of
- * its own for the pipe (opened through /proc: another open file of the
- * same pipe), as room comes; the variants' calls are skipped and return
- * the count, as the blocking write would. A signal does not interrupt it.
+ * A write to a full pipe or socket blocks until a reader drains it. When
+ * the reader takes turns with the writer (another thread of its process,
+ * or a process that shares memory with it), the writer must give its turn
+ * up meanwhile, or neither moves; but another thread could then rewrite
+ * the buffer the monitor compared before the kernel reads it. So the
+ * monitor makes such a call itself (write, writev, or sendto without an
+ * address), from the data it compared, without blocking: on a descriptor
+ * of its own for a pipe (opened through /proc: another open file of the
+ * same pipe, made non-blocking), or with MSG_DONTWAIT on a copy of the
+ * socket; it goes on as room comes. The variants' calls are skipped and
+ * return the count, as the blocking call would. A signal does not
+ * interrupt it.
  */
 struct pipe_write {
 	struct vset *set;
 	int fd;
+	bool sock;
+	int flags; /* send's */
 	char *buf;
 	size_t len, done;
 	struct pipe_write *next;
@@ -248,10 +255,10 @@ static int fd_flags(pid_t tid, long fd)
 }
 
 /*
- * The leader's fd is a pipe a blocking write could wait on: a
- * non-blocking fd of the monitor's for it, or -1.
+ * The leader's fd is a blocking pipe or socket: a descriptor of the
+ * monitor's to send on without blocking, or -1 (the leader makes the call).
  */
-static int pipe_fd(struct vset *set, long fd)
+static int out_fd(struct vset *set, long fd, bool *sock)
 {
 	pid_t tid = set->t[0].tid;
 	char path[64];
@@ -259,11 +266,14 @@ static int pipe_fd(struct vset *set, long fd)
 	int fl;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", tid, fd);
-	if (fd < 0 || stat(path, &st) < 0 || !S_ISFIFO(st.st_mode))
+	if (fd < 0 || fd >= FD_TRACK || stat(path, &st) < 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
 		return -1;
 	fl = fd_flags(tid, fd);
 	if (fl < 0 || (fl & (O_NONBLOCK | O_DIRECT)))
 		return -1;
+	*sock = S_ISSOCK(st.st_mode);
+	if (*sock)
+		return fd_copy(set, fd);
 	return open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC); /* fails with no reader: the leader gets EPIPE */
 }
 
@@ -281,10 +291,12 @@ static void pipe_write_free(struct pipe_write *w)
 	retry_timer();
 }
 
-/* Writes what room there is; true when the call is over, with its result in *ret. */
+/* Sends what room there is; true when the call is over, with its result in *ret. */
 static bool pipe_write_more(struct pipe_write *w, long *ret)
 {
-	ssize_t r = write(w->fd, w->buf + w->done, w->len - w->done);
+	const char *at = w->buf + w->done;
+	size_t left = w->len - w->done;
+	ssize_t r = w->sock ? send(w->fd, at, left, w->flags | MSG_DONTWAIT | MSG_NOSIGNAL) : write(w->fd, at, left);
 
 	if (r > 0)
 		w->done += (size_t)r;
@@ -294,13 +306,13 @@ static bool pipe_write_more(struct pipe_write *w, long *ret)
 	}
 	if (r >= 0 || errno == EAGAIN || errno == EINTR)
 		return false;
-	if (errno == EPIPE) /* the last reader left: the writer gets SIGPIPE, as from the kernel */
+	if (errno == EPIPE && !(w->flags & MSG_NOSIGNAL)) /* as the kernel: SIGPIPE to the writer */
 		syscall(SYS_tgkill, w->set->t[0].tgid, w->set->t[0].tid, SIGPIPE);
 	*ret = w->done ? (long)w->done : -errno;
 	return true;
 }
 
-/* The set's write is over: every variant returns ret and goes on when its turn comes. */
+/* The set's call is over: every variant returns ret and goes on when its turn comes. */
 static void pipe_write_end(struct pipe_write *w, long ret)
 {
 	struct vset *set = w->set;
@@ -311,49 +323,65 @@ static void pipe_write_end(struct pipe_write *w, long ret)
 }
 
 /*
- * The data the monitor is to write, read again just now from the leader,
- * is what every other variant holds now (a call of another thread, made
- * by the leader's kernel meanwhile, could have changed the leader's).
+ * The data argument (1) of the call, read again now from the leader, in
+ * b: true if every other variant holds the same now (a call of another
+ * thread, made by the leader's kernel meanwhile, could have changed the
+ * leader's).
  */
-static bool same_in_all(struct vset *set, const char *data, size_t len)
+static bool data_now(struct vset *set, struct blob *b)
 {
-	char *mine = malloc(len);
-	bool same = mine != NULL;
+	const struct arg_desc *a = &set->call.arg[1];
+	bool same;
 
-	for (int i = 1; same && i < set->n; i++)
-		same = mem_read(set->t[i].tid, (uint64_t)arg_get(&set->t[i].regs, 1), mine, len) == (ssize_t)len &&
-		       memcmp(mine, data, len) == 0;
-	free(mine);
+	blob_load(b, &set->t[0], a, 1);
+	same = !b->fault && !b->null;
+	for (int i = 1; same && i < set->n; i++) {
+		struct blob o;
+
+		blob_load(&o, &set->t[i], a, 1);
+		same = !o.fault && o.n == b->n && (!o.n || memcmp(o.p, b->p, o.n) == 0);
+		blob_free(&o);
+	}
 	return same;
 }
 
-/* write(2) to a pipe, in a set that takes turns: made by the monitor. True when it is. */
+/* A call the monitor can send for the set: write, writev, sendto to a connected socket. */
+static bool sendable(struct vset *set, int *flags)
+{
+	long nr = set->call.nr;
+
+	*flags = 0;
+	if (nr == __NR_sendto) {
+		*flags = (int)arg_get(&set->t[0].regs, 3);
+		return !arg_get(&set->t[0].regs, 4) && !(*flags & (MSG_OOB | MSG_DONTWAIT));
+	}
+	return nr == __NR_write || nr == __NR_writev;
+}
+
+/* A call that sends data, in a set that takes turns: made by the monitor. True when it is. */
 bool pipe_write_begin(struct vset *set)
 {
-	long len = arg_get(&set->t[0].regs, 2), ret;
 	struct pipe_write *w;
-	int m;
+	struct blob b;
+	long ret;
+	int m, flags;
+	bool sock = false;
 
-	if (len <= 0 || len > (1L << 26) || (m = pipe_fd(set, arg_get(&set->t[0].regs, 0))) < 0)
+	if (!sendable(set, &flags) || (m = out_fd(set, arg_get(&set->t[0].regs, 0), &sock)) < 0)
 		return false;
+	if (!data_now(set, &b)) {
+		close(m);
+		blob_free(&b);
+		vset_diverge(set, "the data sent changed in a variant after it was compared");
+		return true;
+	}
 	w = calloc(1, sizeof(*w));
-	if (!w || !(w->buf = malloc((size_t)len)))
+	if (!w)
 		die("out of memory");
-	w->set = set;
-	w->fd = m;
-	w->len = (size_t)len;
+	*w = (struct pipe_write){ .set = set, .fd = m, .sock = sock, .flags = flags, .buf = (char *)b.p, .len = b.n };
 	w->next = pending;
 	pending = w;
 	set->pw = w;
-	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, 1), w->buf, w->len) != len) {
-		pipe_write_end(w, -EFAULT);
-		return true;
-	}
-	if (!same_in_all(set, w->buf, w->len)) {
-		pipe_write_free(w);
-		vset_diverge(set, "write's data changed in a variant after it was compared");
-		return true;
-	}
 	if (pipe_write_more(w, &ret)) {
 		pipe_write_end(w, ret);
 		return true;
