@@ -128,6 +128,7 @@ struct task {
 	int16_t deliver[65]; /* delivery slot + 1 of a signal the monitor queued to deliver */
 	int64_t shift;	/* where this variant's mappings lie relative to the leader's */
 	bool placed;	/* shift is known (for the current exec) */
+	uint64_t heap_at; /* where its first brk(0) after exec puts its heap, or 0 */
 	int tries;	/* attempts at placing the current mapping */
 	int step;	/* descriptors mirrored so far */
 	bool gstopped;	/* in a group-stop (SIGSTOP, SIGTSTP ...), listened on */
@@ -374,6 +375,9 @@ void exec_by_thread_done(struct vset *set);
 
 /* mm.c */
 void place_begin(struct vset *set);
+void heap_align(struct vset *set);
+void heap_place(struct task *t);
+void sys_brk_pre(struct vset *set, struct call *c);
 bool place_done(struct vset *set);
 
 /* report.c (more) */

@@ -681,6 +681,7 @@ static void exec_done(struct vset *set)
 			shm_check(set);
 		}
 		layout_forget(set->p);
+		heap_align(set);
 		sched_leave(set); /* its memory is its own now */
 		if (!layout_check(set))
 			return;

@@ -4,6 +4,7 @@
 #include <linux/futex.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
@@ -252,4 +253,74 @@ void sys_futex_pre(struct vset *set, struct call *c)
 	}
 	for (int i = 0; i < 4; i++)
 		c->arg[2 + i] = futex_args[op][i];
+}
+
+/*
+ * The heap. The kernel starts each variant's brk heap at its own random
+ * page, so an object there lies at another offset in each, modulo any
+ * power of two. Programs that order things by address (a hash table keyed
+ * by pointers: Python's sets of objects, cc1's tables) then go through
+ * them in another order in each variant, and may make other syscalls.
+ * Mappings the monitor places are whole multiples of ALIGN apart; so is
+ * the heap: a follower's first brk(0) after exec is made brk(X), X above
+ * its own heap's start, congruent to the leader's modulo ALIGN. The kernel
+ * extends the heap there (untouched pages cost nothing); the program
+ * starts its heap at X. If the kernel cannot (a mapping in the way, a
+ * small RLIMIT_DATA), brk returns the start, and the heap stays where it
+ * was.
+ */
+
+/* Field 47 of /proc/PID/stat: where the brk heap starts; 0 if unknown. */
+static uint64_t heap_start(pid_t tid)
+{
+	char path[64], buf[1024];
+	unsigned long long v = 0;
+	char *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* field 2, the name, may hold spaces */
+	for (int field = 2; p && field < 47; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", &v) != 1)
+		return 0;
+	return v;
+}
+
+/* After an execve: where each follower's heap is to start. */
+void heap_align(struct vset *set)
+{
+	uint64_t lead = heap_start(set->t[0].tid);
+
+	for (int i = 1; i < set->n; i++) {
+		uint64_t own = heap_start(set->t[i].tid);
+
+		set->t[i].heap_at = lead && own && !opt.no_diversity ? own + ((lead - own) & (ALIGN - 1)) : 0;
+	}
+}
+
+/* A variant at brk: its first brk(0) since exec starts its heap where heap_align chose. */
+void heap_place(struct task *t)
+{
+	if (!t->heap_at || (long)t->regs.orig_rax != __NR_brk)
+		return;
+	if (arg_get(&t->regs, 0) == 0) {
+		arg_set(&t->regs, 0, (long)t->heap_at);
+		regs_put(t);
+	}
+	t->heap_at = 0;
+}
+
+void sys_brk_pre(struct vset *set, struct call *c)
+{
+	(void)c;
+	for (int i = 1; i < set->n; i++)
+		heap_place(&set->t[i]);
 }

@@ -190,6 +190,7 @@ bool tmpname_catch_up(struct vset *set)
 		if (shared_futex(t))
 			watch_apart(set);
 		if (!redraw(t)) {
+			heap_place(t);
 			task_resume(t, 0); /* brk, futex: its own */
 			continue;
 		}
