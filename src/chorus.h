@@ -146,6 +146,7 @@ struct call {
 	bool code;	  /* may make memory executable: code layouts checked after it */
 	int priv_kind;	  /* for a call making a private fd: its kind */
 	bool blocking;	  /* may block in every variant: interrupt them for a signal */
+	bool kicked;	  /* the variants still in it were interrupted, as one came back for a signal */
 	long ret;	  /* leader's (or emulated) result */
 	uint8_t own_pid;  /* arguments set to each variant's real pid once compared */
 	struct vset *pid_set[6]; /* for own_pid: whose pid (NULL: the caller's own) */

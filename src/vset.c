@@ -788,6 +788,31 @@ void vset_begin(struct vset *set)
 	rendezvous(set);
 }
 
+/*
+ * A blocking call every variant makes in its own kernel (a futex wait on
+ * shared memory) came back in one variant with a restart code: a signal
+ * for that variant's thread, which reaches the others only through the
+ * monitor, later. The variants still in the call are interrupted now, so
+ * that all of them come back to take it.
+ */
+static void kick_rest(struct vset *set)
+{
+	int s = 0;
+
+	for (int i = 0; i < set->n && !s; i++)
+		if (set->t[i].state == T_EXIT && is_restart((long)set->t[i].regs.rax)) {
+			uint64_t m = proc_sigmask(set->t[i].tid, "SigPnd:", "ShdPnd:");
+
+			s = m ? __builtin_ctzll(m) + 1 : SIGURG;
+		}
+	if (!s)
+		return;
+	set->call.kicked = true;
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state == T_INCALL)
+			signal_queue(&set->t[i], s, MAGIC_INTERRUPT);
+}
+
 /* Called whenever a task of the set stopped or ended. */
 void vset_event(struct vset *set, struct task *t)
 {
@@ -795,6 +820,8 @@ void vset_event(struct vset *set, struct task *t)
 		fatal_release(set, t); /* a signal that kills is taking every variant */
 		return;
 	}
+	if (set->phase == PH_ALL && set->call.blocking && !set->call.kicked)
+		kick_rest(set);
 	for (int i = 0; i < set->n; i++)
 		if (!parked(&set->t[i]))
 			return;

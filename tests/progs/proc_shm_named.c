@@ -5,7 +5,8 @@
  * parent's second thread waits on it (in the kernel, since the other
  * process may post it), while the main thread goes on; the child posts
  * it twice, a while later. The thread must come back from its wait in
- * step in every variant.
+ * step in every variant. Then the thread waits again, and a signal the
+ * main thread sends it (a handler, no SA_RESTART) ends the wait: EINTR.
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -13,10 +14,30 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 static sem_t *s;
 static int got;
+static volatile sig_atomic_t hits, over;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    hits++;
+}
+
+/* Waits once more: a signal ends the wait. */
+static void *interrupted(void *arg)
+{
+    int r = sem_wait(s);
+
+    (void)arg;
+    over = 1;
+    printf("a signal ended the wait: %s\n", r == -1 && errno == EINTR ? "EINTR" : "not EINTR");
+    CHECK(r == -1 && errno == EINTR && hits >= 1);
+    return NULL;
+}
 
 static void *waiter(void *arg)
 {
@@ -58,9 +79,24 @@ int main(void)
         usleep(5000);
     CHECK(pthread_join(t, NULL) == 0);
     CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    CHECK(sem_unlink(name) == 0);
     printf("the thread got %d posts from the other process\n", got);
     CHECK(got == 2);
+    {
+        struct sigaction sa;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_usr1;
+        CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+        CHECK(pthread_create(&t, NULL, interrupted, NULL) == 0);
+        while (!over) { /* a signal that came before the wait does not end it */
+            usleep(30000);
+            int r = pthread_kill(t, SIGUSR1);
+
+            CHECK(r == 0 || r == ESRCH); /* it may have just ended */
+        }
+        CHECK(pthread_join(t, NULL) == 0);
+    }
+    CHECK(sem_unlink(name) == 0);
     pass("proc_shm_named");
     return 0;
 }
