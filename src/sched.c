@@ -342,26 +342,15 @@ static bool expired(const struct futex_wait *w, const void *now)
 /* Wakes the monitor's waitpid at the first deadline (then every ms, in case it was missed). */
 static void arm_timer(void)
 {
-	static timer_t timer;
-	static bool made;
+	static struct tick timer;
 	struct itimerspec its;
 	struct futex_wait *first = NULL;
 
 	for (struct futex_wait *w = waits; w; w = w->next)
 		if (w->timed && (!first || ts_before(&w->deadline, &first->deadline)))
 			first = w;
-	if (!made) {
-		struct sigevent ev;
-
-		if (!first)
-			return;
-		memset(&ev, 0, sizeof(ev));
-		ev.sigev_notify = SIGEV_SIGNAL;
-		ev.sigev_signo = SIG_TIMER;
-		if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0)
-			die("timer_create: %s", strerror(errno));
-		made = true;
-	}
+	if (!timer.made && !first)
+		return;
 	memset(&its, 0, sizeof(its));
 	if (first) {
 		its.it_value = first->deadline;
@@ -369,7 +358,7 @@ static void arm_timer(void)
 			its.it_value.tv_nsec = 1;
 		its.it_interval.tv_nsec = 1000000;
 	}
-	timer_settime(timer, TIMER_ABSTIME, &its, NULL);
+	tick_set(&timer, TIMER_ABSTIME, &its);
 }
 
 /* Called by the event loop: waits whose time is up return ETIMEDOUT. */

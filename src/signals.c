@@ -81,6 +81,19 @@ void signals_child_reset(void)
 	sigprocmask(SIG_SETMASK, &inherited_mask, NULL);
 }
 
+/* Sets timer t (TIMER_ABSTIME or 0 in flags); it raises SIG_TIMER. */
+void tick_set(struct tick *t, int flags, const struct itimerspec *its)
+{
+	if (!t->made) {
+		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIG_TIMER };
+
+		if (timer_create(CLOCK_MONOTONIC, &ev, &t->id) < 0)
+			die("timer_create: %s", strerror(errno));
+		t->made = true;
+	}
+	timer_settime(t->id, flags, its, NULL);
+}
+
 void signal_queue(struct task *t, int s, long magic)
 {
 	siginfo_t si;

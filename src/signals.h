@@ -2,14 +2,25 @@
 #ifndef SIGNALS_H
 #define SIGNALS_H
 
+#include <signal.h>
+#include <time.h>
+
 #include "chorus.h"
 
 /* si_value of a signal the monitor queued itself. */
 #define MAGIC_DELIVER 0xc40c0501L   /* deliver it, with the recorded siginfo */
 #define MAGIC_INTERRUPT 0xc40c0502L /* it only interrupts a blocking call */
 
-/* The monitor's own timer (futex time-outs): it only interrupts waitpid. */
+/* The monitor's own timers (futex time-outs, retries): they only interrupt waitpid. */
 #define SIG_TIMER (SIGRTMIN + 4) /* valgrind keeps SIGRTMAX for itself */
+
+/* One of the monitor's timers, made on first use. */
+struct tick {
+	timer_t id;
+	bool made;
+};
+
+void tick_set(struct tick *t, int flags, const struct itimerspec *its);
 
 void signal_queue(struct task *t, int s, long magic);
 void signal_stop(struct vset *set, struct task *t, int sig);

@@ -218,22 +218,14 @@ static struct pipe_write *pending;
 /* Retries every ms while writes are pending. */
 static void retry_timer(void)
 {
-	static timer_t timer;
-	static bool made;
+	static struct tick timer;
 	struct itimerspec its = { { 0, 1000000 }, { 0, 1000000 } };
 
-	if (!made && !pending)
+	if (!timer.made && !pending)
 		return;
-	if (!made) {
-		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIG_TIMER };
-
-		if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0)
-			die("timer_create: %s", strerror(errno));
-		made = true;
-	}
 	if (!pending)
 		its = (struct itimerspec){ { 0, 0 }, { 0, 0 } };
-	timer_settime(timer, 0, &its, NULL);
+	tick_set(&timer, 0, &its);
 }
 
 /* The flags the leader's fd was opened with (from /proc/PID/fdinfo), or -1. */

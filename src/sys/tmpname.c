@@ -120,21 +120,14 @@ static time_t monotonic_s(void)
 
 static void watch_apart(struct vset *set)
 {
-	static timer_t timer;
-	static bool made;
+	static struct tick timer;
 	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
 
 	if (set->apart_since)
 		return;
 	set->apart_since = monotonic_s();
-	if (!made) {
-		struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIG_TIMER };
-
-		if (timer_create(CLOCK_MONOTONIC, &ev, &timer) < 0)
-			die("timer_create: %s", strerror(errno));
-		made = true;
-		timer_settime(timer, 0, &its, NULL);
-	}
+	if (!timer.made)
+		tick_set(&timer, 0, &its);
 }
 
 bool apart_too_long(struct vset *set)
