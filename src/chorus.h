@@ -334,6 +334,7 @@ int compare_call(struct vset *set, char *why, size_t whylen);
 int compare_arg(struct vset *set, int i, char *why, size_t whylen);
 
 /* fdmap.c (more) */
+long fd_flags(pid_t pid, int fd);
 bool fd_cloexec(pid_t pid, int fd);
 bool fd_same_file(pid_t a, pid_t b, int fd);
 

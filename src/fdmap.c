@@ -106,21 +106,30 @@ bool fd_same_file(pid_t a, pid_t b, int fd)
 	return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
-bool fd_cloexec(pid_t pid, int fd)
+/* The flags process pid's fd was opened with, as /proc/PID/fdinfo shows them; -1 if unknown. */
+long fd_flags(pid_t pid, int fd)
 {
 	char path[64], line[128];
-	unsigned long flags = 0;
+	unsigned long flags;
+	long found = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
 	f = fopen(path, "re");
 	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
+		return -1;
+	while (found < 0 && fgets(line, sizeof(line), f))
 		if (sscanf(line, "flags: %lo", &flags) == 1)
-			break;
+			found = (long)flags;
 	fclose(f);
-	return flags & O_CLOEXEC;
+	return found;
+}
+
+bool fd_cloexec(pid_t pid, int fd)
+{
+	long flags = fd_flags(pid, fd);
+
+	return flags > 0 && (flags & O_CLOEXEC);
 }
 
 /* After execve, descriptors closed on exec are no longer private. */

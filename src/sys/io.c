@@ -228,24 +228,6 @@ static void retry_timer(void)
 	tick_set(&timer, 0, &its);
 }
 
-/* The flags the leader's fd was opened with (from /proc/PID/fdinfo), or -1. */
-static int fd_flags(pid_t tid, long fd)
-{
-	char path[64], line[128];
-	int flags = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%ld", tid, fd);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (flags < 0 && fgets(line, sizeof(line), f))
-		if (sscanf(line, "flags: %o", (unsigned *)&flags) != 1)
-			flags = -1;
-	fclose(f);
-	return flags;
-}
-
 /*
  * The leader's fd is a blocking pipe or socket: a descriptor of the
  * monitor's to send on without blocking, or -1 (the leader makes the call).
@@ -255,12 +237,12 @@ static int out_fd(struct vset *set, long fd, bool *sock)
 	pid_t tid = set->t[0].tid;
 	char path[64];
 	struct stat st;
-	int fl;
+	long fl;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", tid, fd);
 	if (fd < 0 || fd >= FD_TRACK || stat(path, &st) < 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
 		return -1;
-	fl = fd_flags(tid, fd);
+	fl = fd_flags(tid, (int)fd);
 	if (fl < 0 || (fl & (O_NONBLOCK | O_DIRECT)))
 		return -1;
 	*sock = S_ISSOCK(st.st_mode);
