@@ -587,21 +587,13 @@ static void futex_wake_op(struct vset *set)
 /* The word at argument 0, the same in every variant; false (and the call over) if not. */
 static bool pi_word(struct vset *set, uint64_t *addr, uint32_t *v)
 {
-	for (int i = 0; i < set->n; i++) {
-		uint32_t vi;
+	int r = -1;
 
-		addr[i] = (uint64_t)arg_get(&set->t[i].regs, 0);
-		if (mem_read(set->t[i].tid, addr[i], &vi, sizeof(vi)) != sizeof(vi)) {
-			vset_skip_all(set, -EFAULT);
-			return false;
-		}
-		if (i > 0 && vi != *v) {
-			vset_diverge(set, "futex word at argument 0 differs between variants");
-			return false;
-		}
-		*v = vi;
-	}
-	return true;
+	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, 0), v, sizeof(*v)) == sizeof(*v))
+		r = futex_words(set, 0, *v, addr);
+	if (r != 0 && r != -2)
+		vset_skip_all(set, -EFAULT);
+	return r == 0;
 }
 
 static void pi_set(struct vset *set, const uint64_t *addr, uint32_t v)
