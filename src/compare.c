@@ -243,6 +243,12 @@ static void blob_diff(char *why, size_t len, const struct blob *x, const struct 
 		snprintf(why, len, "one variant's memory is unreadable");
 }
 
+/* Two variants' data for one argument are the same. */
+bool blob_same(const struct blob *x, const struct blob *y)
+{
+	return x->null == y->null && x->n == y->n && x->fault == y->fault && (!x->n || memcmp(x->p, y->p, x->n) == 0);
+}
+
 /* Compares argument i of every variant with the leader's; 0 when equal. */
 int compare_arg(struct vset *set, int i, char *why, size_t whylen)
 {
@@ -264,8 +270,7 @@ int compare_arg(struct vset *set, int i, char *why, size_t whylen)
 	blob_load(&lead, &set->t[0], a, i);
 	for (int v = 1; v < set->n && !differ; v++) {
 		blob_load(&other, &set->t[v], a, i);
-		if (lead.null != other.null || lead.n != other.n || lead.fault != other.fault ||
-		    (lead.n && memcmp(lead.p, other.p, lead.n))) {
+		if (!blob_same(&lead, &other)) {
 			char d[96];
 
 			blob_diff(d, sizeof(d), &lead, &other);

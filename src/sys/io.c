@@ -313,7 +313,7 @@ static bool data_now(struct vset *set, struct blob *b)
 		struct blob o;
 
 		blob_load(&o, &set->t[i], a, 1);
-		same = !o.fault && o.n == b->n && (!o.n || memcmp(o.p, b->p, o.n) == 0);
+		same = blob_same(b, &o);
 		blob_free(&o);
 	}
 	return same;
