@@ -321,6 +321,15 @@ int regs_set(struct task *t);
 void regs_put(struct task *t);
 void regs_redo(struct user_regs_struct *r);
 uint64_t proc_sigmask(pid_t tid, const char *key, const char *key2);
+
+/* A line of /proc/PID/maps. */
+struct mapping {
+	unsigned long lo, hi;
+	char perms[8]; /* "rw-p" */
+	const char *path; /* "" for none */
+};
+
+bool maps_each(pid_t pid, bool (*fn)(const struct mapping *m, void *arg), void *arg);
 ssize_t mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 long arg_get(const struct user_regs_struct *r, int i);

@@ -32,31 +32,29 @@ struct code_map {
 	struct code_range r[];
 };
 
+static struct code_range scratch[MAX_CODE];
+
+/* Collects an executable mapping into scratch; *arg counts them. */
+static bool add_code(const struct mapping *map, void *arg)
+{
+	int *n = arg;
+
+	if (map->perms[2] != 'x' || map->lo >= VSYSCALL)
+		return true;
+	scratch[*n].lo = map->lo;
+	scratch[*n].hi = map->hi;
+	snprintf(scratch[*n].path, sizeof(scratch[*n].path), "%s", map->path);
+	return ++*n < MAX_CODE;
+}
+
 /* The variant's executable mappings, or NULL if its maps cannot be read. */
 static struct code_map *read_code(pid_t tid)
 {
-	static struct code_range scratch[MAX_CODE];
-	char path[64], line[4096 + 128], perms[8];
-	unsigned long lo, hi;
 	struct code_map *m;
 	int n = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
-	f = fopen(path, "re");
-	if (!f)
+	if (!maps_each(tid, add_code, &n))
 		return NULL;
-	while (n < MAX_CODE && fgets(line, sizeof(line), f)) {
-		int at = 0;
-
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &lo, &hi, perms, &at) < 3 || perms[2] != 'x' || lo >= VSYSCALL)
-			continue;
-		scratch[n].lo = lo;
-		scratch[n].hi = hi;
-		snprintf(scratch[n].path, sizeof(scratch[n].path), "%s", at ? strtok(line + at, "\n") ?: "" : "");
-		n++;
-	}
-	fclose(f);
 	m = malloc(sizeof(*m) + (size_t)n * sizeof(m->r[0]));
 	if (!m)
 		die("out of memory");

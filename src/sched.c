@@ -666,26 +666,27 @@ static void futex_unlock_pi(struct vset *set)
  * whether *addr lies in a MAP_SHARED mapping; without, whether any
  * writable mapping is MAP_SHARED.
  */
+struct shared_q {
+	const uint64_t *addr;
+	bool shared;
+};
+
+/* Looks at one mapping; false once the answer is known. */
+static bool shared_at(const struct mapping *m, void *arg)
+{
+	struct shared_q *q = arg;
+	bool found = q->addr && *q->addr >= m->lo && *q->addr < m->hi;
+
+	q->shared = (q->addr ? found : m->perms[1] == 'w') && m->perms[3] == 's';
+	return !q->shared && !found;
+}
+
 bool maps_shared(pid_t pid, const uint64_t *addr)
 {
-	char path[64], line[512], perms[8];
-	unsigned long lo, hi;
-	bool shared = false, found = false;
-	FILE *f;
+	struct shared_q q = { addr, false };
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!shared && !found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
-			continue;
-		if (addr)
-			found = *addr >= lo && *addr < hi;
-		shared = (addr ? found : perms[1] == 'w') && perms[3] == 's';
-	}
-	fclose(f);
-	return shared;
+	maps_each(pid, shared_at, &q);
+	return q.shared;
 }
 
 /*

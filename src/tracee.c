@@ -51,6 +51,33 @@ uint64_t proc_sigmask(pid_t tid, const char *key, const char *key2)
 	return m;
 }
 
+/*
+ * Calls fn for each mapping of process pid, in address order, until fn
+ * returns false. False if the maps cannot be read.
+ */
+bool maps_each(pid_t pid, bool (*fn)(const struct mapping *m, void *arg), void *arg)
+{
+	char path[64], line[4096 + 128];
+	struct mapping m;
+	bool more = true;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (more && fgets(line, sizeof(line), f)) {
+		int at = 0;
+
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &m.lo, &m.hi, m.perms, &at) < 3)
+			continue;
+		m.path = at ? strtok(line + at, "\n") ?: "" : "";
+		more = fn(&m, arg);
+	}
+	fclose(f);
+	return true;
+}
+
 /* At a syscall exit: set the variant to make the call in orig_rax again, as the kernel restarts one. */
 void regs_redo(struct user_regs_struct *r)
 {

@@ -72,20 +72,20 @@ void sys_code_pre(struct vset *set, struct call *c)
 #define MMAP_AREA 0x700000000000UL
 #define TOP 0x7ffffffff000L
 
+static bool lowest_in_area(const struct mapping *m, void *arg)
+{
+	unsigned long *best = arg;
+
+	if (m->lo >= MMAP_AREA && (!*best || m->lo < *best))
+		*best = m->lo;
+	return true;
+}
+
 static uint64_t mmap_floor(pid_t pid)
 {
-	char path[64], line[512];
-	unsigned long lo, hi, best = 0;
-	FILE *f;
+	unsigned long best = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo >= MMAP_AREA && (!best || lo < best))
-			best = lo;
-	fclose(f);
+	maps_each(pid, lowest_in_area, &best);
 	return best;
 }
 
