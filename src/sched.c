@@ -424,29 +424,6 @@ static int futex_words(struct vset *set, int arg, uint32_t want, uint64_t *addr)
 	return differ ? 1 : 0;
 }
 
-static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset, int cmd, long op);
-
-static void futex_wait(struct vset *set, int cmd, long op)
-{
-	uint32_t val = (uint32_t)arg_get(&set->t[0].regs, 2);
-	uint32_t bitset = cmd == FUTEX_WAIT ? ~0u : (uint32_t)arg_get(&set->t[0].regs, 5);
-	uint64_t addr[MAX_VARIANTS];
-	int r;
-
-	if (bitset == 0) {
-		vset_skip_all(set, -EINVAL);
-		return;
-	}
-	r = futex_words(set, 0, val, addr);
-	if (r == -2)
-		return;
-	if (r != 0) {
-		vset_skip_all(set, r < 0 ? -EFAULT : -EAGAIN);
-		return;
-	}
-	enqueue_wait(set, addr, bitset, cmd, op);
-}
-
 /* The set waits, in the monitor's queue, on the futex at addr (with a bitset: 0 for a PI lock). */
 static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset, int cmd, long op)
 {
@@ -467,6 +444,27 @@ static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset
 	if (w->timed)
 		arm_timer();
 	sched_release(set);
+}
+
+static void futex_wait(struct vset *set, int cmd, long op)
+{
+	uint32_t val = (uint32_t)arg_get(&set->t[0].regs, 2);
+	uint32_t bitset = cmd == FUTEX_WAIT ? ~0u : (uint32_t)arg_get(&set->t[0].regs, 5);
+	uint64_t addr[MAX_VARIANTS];
+	int r;
+
+	if (bitset == 0) {
+		vset_skip_all(set, -EINVAL);
+		return;
+	}
+	r = futex_words(set, 0, val, addr);
+	if (r == -2)
+		return;
+	if (r != 0) {
+		vset_skip_all(set, r < 0 ? -EFAULT : -EAGAIN);
+		return;
+	}
+	enqueue_wait(set, addr, bitset, cmd, op);
 }
 
 /* A futex word as a thread set names it: its address in every variant. */
