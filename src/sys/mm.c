@@ -15,13 +15,16 @@
  * Programs act on the alignment of what mmap returns: an allocator that
  * carves 16 KiB pools out of a 1 MiB arena gets one pool fewer when the
  * arena is not 16 KiB aligned, and so asks for its next arena sooner; glibc
- * trims its thread heaps to 64 MiB boundaries. With plain ASLR the variants
- * would make different syscalls for that alone. So the monitor places each
- * other variant's mapping at the leader's address plus a per-variant shift,
- * a non-zero multiple of 64 MiB: the addresses differ, their alignment up
- * to 64 MiB does not.
+ * trims its thread heaps to 64 MiB boundaries. Programs that go through a
+ * table keyed by addresses (a Python set of objects, ordered by id())
+ * reach higher bits of the keys after collisions. With plain ASLR the
+ * variants would make different syscalls for either. So the monitor places
+ * each other variant's mapping at the leader's address plus a per-variant
+ * shift, a non-zero multiple of 4 GiB: the addresses differ, their low 32
+ * bits do not. (With 64 MiB, the order of a 4-object Python set came out
+ * different in about 1% of layouts; with 4 GiB, in about 0.16%.)
  */
-#define ALIGN (1LL << 26)
+#define ALIGN (1LL << 32)
 #define MAX_TRIES 64
 
 /*
@@ -117,7 +120,7 @@ static int64_t slot_shift(int k)
 	return -((int64_t)k * SLOT + (int64_t)(r % (uint64_t)(SLOT / 2 / ALIGN)) * ALIGN);
 }
 
-/* A variant's shift: its own mmap area's distance from the leader's, in whole 64 MiB steps. */
+/* A variant's shift: its own mmap area's distance from the leader's, in whole steps of ALIGN. */
 static void choose_shift(struct vset *set, int k)
 {
 	struct task *t = &set->t[k];
@@ -169,7 +172,7 @@ void place_begin(struct vset *set)
 	set->phase = PH_FOLLOW;
 }
 
-/* The address was taken in this variant: make the call again 64 MiB lower. */
+/* The address was taken in this variant: make the call again ALIGN lower. */
 static void place_retry(struct vset *set, struct task *t)
 {
 	t->shift -= ALIGN;
@@ -261,14 +264,15 @@ void sys_futex_pre(struct vset *set, struct call *c)
  * power of two. Programs that order things by address (a hash table keyed
  * by pointers: Python's sets of objects, cc1's tables) then go through
  * them in another order in each variant, and may make other syscalls.
- * Mappings the monitor places are whole multiples of ALIGN apart; so is
- * the heap: a follower's first brk(0) after exec is made brk(X), X above
- * its own heap's start, congruent to the leader's modulo ALIGN. The kernel
- * extends the heap there (untouched pages cost nothing); the program
- * starts its heap at X. If the kernel cannot (a mapping in the way, a
- * small RLIMIT_DATA), brk returns the start, and the heap stays where it
- * was.
+ * So a follower's first brk(0) after exec is made brk(X), X above its own
+ * heap's start, congruent to the leader's modulo HEAP_ALIGN. The kernel
+ * extends the heap there (untouched pages cost nothing, but the kernel
+ * counts them against the commit limit: hence 64 MiB, not the 4 GiB of
+ * the mappings); the program starts its heap at X. If the kernel cannot
+ * (a mapping in the way, a small RLIMIT_DATA), brk returns the start, and
+ * the heap stays where it was.
  */
+#define HEAP_ALIGN (1LL << 26)
 
 /* Field 47 of /proc/PID/stat: where the brk heap starts; 0 if unknown. */
 static uint64_t heap_start(pid_t tid)
@@ -302,7 +306,7 @@ void heap_align(struct vset *set)
 	for (int i = 1; i < set->n; i++) {
 		uint64_t own = heap_start(set->t[i].tid);
 
-		set->t[i].heap_at = lead && own && !opt.no_diversity ? own + ((lead - own) & (ALIGN - 1)) : 0;
+		set->t[i].heap_at = lead && own && !opt.no_diversity ? own + ((lead - own) & (HEAP_ALIGN - 1)) : 0;
 	}
 }
 
