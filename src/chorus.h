@@ -306,6 +306,7 @@ void monitor_check_apart(void);
 /* vset.c */
 void vset_event(struct vset *set, struct task *t);
 void vset_skip_all(struct vset *set, long ret);
+void vset_redo_all(struct vset *set);
 void vset_resume_tasks(struct vset *set);
 struct task *vset_find(struct vset *set, pid_t tid);
 void task_resume(struct task *t, int sig);
@@ -379,6 +380,7 @@ bool sys_futex_emulate(struct vset *set, struct call *c);
 void futex_cancel(struct vset *set);
 void futex_wake_all(struct proc *p);
 void futex_timeouts(void);
+void futex_waits_signalled(void);
 void thread_gone(struct vset *set);
 void main_thread_exits(struct vset *set);
 struct task *exec_takeover(struct vset **setp, struct task *t, pid_t former);

@@ -329,6 +329,27 @@ void futex_wake_all(struct proc *p)
 	wake_where(of_proc, p, 0);
 }
 
+static bool signalled(const struct futex_wait *w, const void *arg)
+{
+	(void)arg;
+	return signal_waiting(w->set->t[0].tid);
+}
+
+/*
+ * A signal for a thread in a futex wait the monitor keeps (a timer's,
+ * another process's kill) stays pending while its task is stopped: every
+ * SIGNAL_LOOK ms the monitor looks, and such a wait returns 0, a spurious
+ * wake-up, which futex allows. The task runs, its kernel delivers the
+ * signal, and the monitor delivers it to every variant.
+ */
+void futex_waits_signalled(void)
+{
+	static struct timespec last;
+
+	if (waits && tick_due(&last, SIGNAL_LOOK))
+		wake_where(signalled, NULL, 0);
+}
+
 static bool ts_before(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
@@ -343,20 +364,28 @@ static bool expired(const struct futex_wait *w, const void *now)
 static void arm_timer(void)
 {
 	static struct tick timer;
+	static bool looking; /* ticking for futex_waits_signalled() alone */
 	struct itimerspec its;
 	struct futex_wait *first = NULL;
 
 	for (struct futex_wait *w = waits; w; w = w->next)
 		if (w->timed && (!first || ts_before(&w->deadline, &first->deadline)))
 			first = w;
-	if (!timer.made && !first)
+	if ((!timer.made && !waits) || (!first && looking == (waits != NULL)))
 		return;
 	memset(&its, 0, sizeof(its));
+	looking = !first && waits;
 	if (first) {
 		its.it_value = first->deadline;
 		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
 			its.it_value.tv_nsec = 1;
 		its.it_interval.tv_nsec = 1000000;
+	} else if (waits) {
+		clock_gettime(CLOCK_MONOTONIC, &its.it_value);
+		its.it_value.tv_nsec += SIGNAL_LOOK * 1000000L;
+		its.it_value.tv_sec += its.it_value.tv_nsec / 1000000000L;
+		its.it_value.tv_nsec %= 1000000000L;
+		its.it_interval.tv_nsec = SIGNAL_LOOK * 1000000L;
 	}
 	tick_set(&timer, TIMER_ABSTIME, &its);
 }
@@ -441,8 +470,7 @@ static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset
 	waits_tail = &w->next;
 	set->fw = w;
 	set->phase = PH_FUTEX;
-	if (w->timed)
-		arm_timer();
+	arm_timer();
 	sched_release(set);
 }
 

@@ -94,6 +94,30 @@ void tick_set(struct tick *t, int flags, const struct itimerspec *its)
 	timer_settime(t->id, flags, its, NULL);
 }
 
+/* True at most once every ms milliseconds (last: when it last was). */
+bool tick_due(struct timespec *last, long ms)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - last->tv_sec) * 1000 + (now.tv_nsec - last->tv_nsec) / 1000000 < ms)
+		return false;
+	*last = now;
+	return true;
+}
+
+/*
+ * Has task tid a signal pending that it does not block? The kernel
+ * delivers one only to a task that runs: one the monitor holds stopped
+ * at a call (a futex wait, a send) keeps it until the monitor lets it go.
+ */
+bool signal_waiting(pid_t tid)
+{
+	uint64_t p = proc_sigmask(tid, "SigPnd:", "ShdPnd:");
+
+	return p && (p & ~proc_sigmask(tid, "SigBlk:", NULL));
+}
+
 void signal_queue(struct task *t, int s, long magic)
 {
 	siginfo_t si;

@@ -87,6 +87,20 @@ void vset_skip_all(struct vset *set, long ret)
 	resume_all(set);
 }
 
+/*
+ * Every variant, stopped at its call's entry, makes the call again: a
+ * signal came before the call could do anything (as ERESTARTSYS would).
+ * The signal is delivered at that point; gives_eintr() then decides
+ * between EINTR and the call.
+ */
+void vset_redo_all(struct vset *set)
+{
+	set->interrupted = ERESTARTSYS;
+	for (int i = 0; i < set->n; i++)
+		task_rewind(&set->t[i]);
+	resume_all(set);
+}
+
 /* Puts back the registers a substitute call or a rewritten argument changed. */
 void restore_args(struct task *t)
 {
@@ -527,6 +541,7 @@ static void rendezvous(struct vset *set)
 		deliver_pending(set, s);
 		return;
 	}
+	set->interrupted = 0; /* the signal went elsewhere: the call is made */
 	begin_call(set, nr);
 }
 

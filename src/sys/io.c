@@ -366,14 +366,33 @@ bool pipe_write_begin(struct vset *set)
 	return true;
 }
 
+/* A signal came for the writer: the call ends as the kernel would end it. */
+static void pipe_write_interrupted(struct pipe_write *w)
+{
+	struct vset *set = w->set;
+
+	if (w->done) {
+		pipe_write_end(w, (long)w->done);
+		return;
+	}
+	pipe_write_free(w);
+	set->phase = PH_RUN;
+	vset_redo_all(set);
+}
+
 /* Called by the event loop on its timer: pending writes go on. */
 void pipe_writes_retry(void)
 {
+	static struct timespec last;
+	bool look = pending && tick_due(&last, SIGNAL_LOOK);
 	long ret;
 
 	for (struct pipe_write *w = pending, *next; w; w = next) {
 		next = w->next;
-		if (pipe_write_more(w, &ret)) {
+		if (look && signal_waiting(w->set->t[0].tid)) {
+			pipe_write_interrupted(w);
+			next = pending;
+		} else if (pipe_write_more(w, &ret)) {
 			pipe_write_end(w, ret);
 			next = pending; /* the list may have changed */
 		}
