@@ -195,19 +195,23 @@ bool call_in_monitor(struct vset *set)
  * or a process that shares memory with it), the writer must give its turn
  * up meanwhile, or neither moves; but another thread could then rewrite
  * the buffer the monitor compared before the kernel reads it. So the
- * monitor makes such a call itself (write, writev, or sendto without an
- * address), from the data it compared, without blocking: on a descriptor
+ * monitor makes such a call itself (write, writev, sendto, or sendmsg
+ * without control messages), from the data and address it compared,
+ * without blocking: on a descriptor
  * of its own for a pipe (opened through /proc: another open file of the
  * same pipe, made non-blocking), or with MSG_DONTWAIT on a copy of the
  * socket; it goes on as room comes. The variants' calls are skipped and
- * return the count, as the blocking call would. A signal does not
- * interrupt it.
+ * return the count, as the blocking call would. A signal for the
+ * writing thread ends it as it would end the call: with the count sent,
+ * or, before anything was, with EINTR or a restart (SA_RESTART).
  */
 struct pipe_write {
 	struct vset *set;
 	int fd;
 	bool sock;
 	int flags; /* send's */
+	struct sockaddr_storage to; /* where a datagram goes (tolen 0: connected) */
+	socklen_t tolen;
 	char *buf;
 	size_t len, done;
 	struct pipe_write *next;
@@ -270,7 +274,9 @@ static bool pipe_write_more(struct pipe_write *w, long *ret)
 {
 	const char *at = w->buf + w->done;
 	size_t left = w->len - w->done;
-	ssize_t r = w->sock ? send(w->fd, at, left, w->flags | MSG_DONTWAIT | MSG_NOSIGNAL) : write(w->fd, at, left);
+	ssize_t r = !w->sock ? write(w->fd, at, left) :
+		    sendto(w->fd, at, left, w->flags | MSG_DONTWAIT | MSG_NOSIGNAL,
+			   w->tolen ? (struct sockaddr *)&w->to : NULL, w->tolen);
 
 	if (r > 0)
 		w->done += (size_t)r;
@@ -319,40 +325,73 @@ static bool data_now(struct vset *set, struct blob *b)
 	return same;
 }
 
-/* A call the monitor can send for the set: write, writev, sendto to a connected socket. */
-static bool sendable(struct vset *set, int *flags)
+/* The leader's socket address at addr, len bytes, into w; false if it cannot be read. */
+static bool address_of(struct vset *set, struct pipe_write *w, uint64_t addr, long len)
 {
-	long nr = set->call.nr;
+	if (len <= 0 || len > (long)sizeof(w->to))
+		return false;
+	w->tolen = (socklen_t)len;
+	return mem_read(set->t[0].tid, addr, &w->to, (size_t)len) == len;
+}
 
-	*flags = 0;
+/*
+ * A call the monitor can send for the set (write, writev, sendto, sendmsg
+ * without control messages): its flags and address into w, and in *skip
+ * how many bytes of the compared data argument are not sent (sendmsg's
+ * name comes first).
+ */
+static bool sendable(struct vset *set, struct pipe_write *w, size_t *skip)
+{
+	const struct user_regs_struct *r = &set->t[0].regs;
+	long nr = set->call.nr;
+	struct msghdr m;
+
+	*skip = 0;
+	if (nr == __NR_write || nr == __NR_writev)
+		return true;
 	if (nr == __NR_sendto) {
-		*flags = (int)arg_get(&set->t[0].regs, 3);
-		return !arg_get(&set->t[0].regs, 4) && !(*flags & (MSG_OOB | MSG_DONTWAIT));
+		w->flags = (int)arg_get(r, 3);
+		if (arg_get(r, 4) && !address_of(set, w, (uint64_t)arg_get(r, 4), arg_get(r, 5)))
+			return false;
+	} else if (nr == __NR_sendmsg) {
+		if (mem_read(set->t[0].tid, (uint64_t)arg_get(r, 1), &m, sizeof(m)) != sizeof(m) || m.msg_controllen)
+			return false;
+		w->flags = (int)arg_get(r, 2);
+		if (m.msg_name && !address_of(set, w, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen))
+			return false;
+		*skip = m.msg_name ? m.msg_namelen : 0;
+	} else {
+		return false;
 	}
-	return nr == __NR_write || nr == __NR_writev;
+	return !(w->flags & (MSG_OOB | MSG_DONTWAIT));
 }
 
 /* A call that sends data, in a set that takes turns: made by the monitor. True when it is. */
 bool pipe_write_begin(struct vset *set)
 {
-	struct pipe_write *w;
+	struct pipe_write *w = calloc(1, sizeof(*w));
 	struct blob b;
+	size_t skip;
 	long ret;
-	int m, flags;
-	bool sock = false;
 
-	if (!sendable(set, &flags) || (m = out_fd(set, arg_get(&set->t[0].regs, 0), &sock)) < 0)
+	if (!w)
+		die("out of memory");
+	w->set = set;
+	if (!sendable(set, w, &skip) || (w->fd = out_fd(set, arg_get(&set->t[0].regs, 0), &w->sock)) < 0) {
+		free(w);
 		return false;
-	if (!data_now(set, &b)) {
-		close(m);
+	}
+	if (!data_now(set, &b) || b.n < skip) {
+		close(w->fd);
+		free(w);
 		blob_free(&b);
 		vset_diverge(set, "the data sent changed in a variant after it was compared");
 		return true;
 	}
-	w = calloc(1, sizeof(*w));
-	if (!w)
-		die("out of memory");
-	*w = (struct pipe_write){ .set = set, .fd = m, .sock = sock, .flags = flags, .buf = (char *)b.p, .len = b.n };
+	if (skip)
+		memmove(b.p, b.p + skip, b.n - skip);
+	w->buf = (char *)b.p;
+	w->len = b.n - skip;
 	w->next = pending;
 	pending = w;
 	set->pw = w;

@@ -4,23 +4,30 @@
  * holds, while the main thread of the same process drains it: each call
  * must wait for room without keeping the reader from running. Rounds: one
  * write to a pipe; writes of 100 KiB; a writev of three pieces; then over
- * a socket pair, one write and sends of 100 KiB.
+ * a socket pair, one write, sends of 100 KiB and sendmsg calls of 100 KiB
+ * in three pieces; last, 8 KiB datagrams by sendto to a bound address
+ * (the receiver's queue holds 10 of them).
  */
 #define _GNU_SOURCE
 #include "check.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 #define SIZE (1 << 20)
 #define PIECE (100 * 1024)
+#define DGRAM 8192
 
-enum how { ONE_WRITE, WRITES, WRITEV, SEND, ROUNDS };
+enum how { ONE_WRITE, WRITES, WRITEV, SEND, SENDMSG, SENDTO, ROUNDS };
 
 static int fds[2];
 static unsigned char data[SIZE];
 static enum how how;
+static struct sockaddr_un to;
+static socklen_t tolen;
 
 static ssize_t send_piece(size_t at, size_t n)
 {
@@ -29,13 +36,19 @@ static ssize_t send_piece(size_t at, size_t n)
     switch (how) {
     case WRITEV: return writev(fds[1], v, 3);
     case SEND: return send(fds[1], data + at, n, 0);
+    case SENDMSG: {
+        struct msghdr m = { .msg_iov = v, .msg_iovlen = 3 };
+
+        return sendmsg(fds[1], &m, 0);
+    }
+    case SENDTO: return sendto(fds[1], data + at, n, 0, (struct sockaddr *)&to, tolen);
     default: return write(fds[1], data + at, n);
     }
 }
 
 static void *writer(void *arg)
 {
-    size_t piece = how == WRITES || how == SEND ? PIECE : SIZE;
+    size_t piece = how == SENDTO ? DGRAM : how == WRITES || how == SEND || how == SENDMSG ? PIECE : SIZE;
 
     (void)arg;
     for (size_t at = 0; at < SIZE;) {
@@ -64,22 +77,38 @@ static void drain(void)
     CHECK(memcmp(got, data, SIZE) == 0);
 }
 
+/* A datagram socket bound to an abstract name to receive, another to send. */
+static void open_dgram(void)
+{
+    to.sun_family = AF_UNIX;
+    snprintf(to.sun_path + 1, sizeof(to.sun_path) - 1, "thr_pipe-%d", (int)getpid());
+    tolen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(to.sun_path + 1));
+    CHECK_SYS(fds[0] = socket(AF_UNIX, SOCK_DGRAM, 0));
+    CHECK_SYS(bind(fds[0], (struct sockaddr *)&to, tolen));
+    CHECK_SYS(fds[1] = socket(AF_UNIX, SOCK_DGRAM, 0));
+}
+
 int main(void)
 {
-    static const char *name[] = { "one write", "writes of 100 KiB", "one writev", "sends of 100 KiB" };
+    static const char *name[] = { "one write", "writes of 100 KiB", "one writev", "sends of 100 KiB",
+                                  "sendmsg of 100 KiB", "sendto of 8 KiB datagrams" };
+    const char *kind[] = { "pipe", "socket pair", "datagram socket" };
     pthread_t t;
 
     for (size_t i = 0; i < SIZE; i++)
         data[i] = (unsigned char)(i * 7 + i / 4096);
-    for (int sock = 0; sock < 2; sock++) {
-        CHECK((sock ? socketpair(AF_UNIX, SOCK_STREAM, 0, fds) : pipe(fds)) == 0);
+    for (int sock = 0; sock < 3; sock++) {
+        if (sock == 2)
+            open_dgram();
+        else
+            CHECK((sock ? socketpair(AF_UNIX, SOCK_STREAM, 0, fds) : pipe(fds)) == 0);
         for (how = ONE_WRITE; how < ROUNDS; how++) {
-            if (how == SEND && !sock)
+            if ((how >= SEND && !sock) || (how == SENDTO) != (sock == 2))
                 continue;
             CHECK(pthread_create(&t, NULL, writer, NULL) == 0);
             drain();
             CHECK(pthread_join(t, NULL) == 0);
-            printf("%s, %s: 1 MiB through\n", sock ? "socket pair" : "pipe", name[how]);
+            printf("%s, %s: 1 MiB through\n", kind[sock], name[how]);
         }
         CHECK(close(fds[0]) == 0 && close(fds[1]) == 0);
     }
