@@ -15,6 +15,7 @@ struct blob {
 
 int blob_load(struct blob *b, struct task *t, const struct arg_desc *a, int i);
 void blob_free(struct blob *b);
+const struct blob *compared_data(const struct vset *set, int i);
 bool blob_same(const struct blob *x, const struct blob *y);
 bool arg_has_input(const struct arg_desc *a);
 long blob_len_arg(const struct task *t, const struct arg_desc *a);

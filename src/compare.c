@@ -249,6 +249,35 @@ bool blob_same(const struct blob *x, const struct blob *y)
 	return x->null == y->null && x->n == y->n && x->fault == y->fault && (!x->n || memcmp(x->p, y->p, x->n) == 0);
 }
 
+/*
+ * The leader's data of the argument compared last, kept until the next
+ * comparison: a call the monitor makes for the set (a write) takes the
+ * very bytes that were compared, without reading them again.
+ */
+static struct {
+	const struct vset *set;
+	uint64_t call; /* the set's syscall count then */
+	int i;
+	struct blob b;
+} kept;
+
+static void keep_lead(const struct vset *set, int i, struct blob *b)
+{
+	blob_free(&kept.b);
+	kept.set = set;
+	kept.call = set->syscalls;
+	kept.i = i;
+	kept.b = *b;
+}
+
+/* The leader's data of argument i of the set's current call, as compared; NULL if not kept. */
+const struct blob *compared_data(const struct vset *set, int i)
+{
+	if (kept.set != set || kept.call != set->syscalls || kept.i != i || !kept.b.p)
+		return NULL;
+	return &kept.b;
+}
+
 /* Compares argument i of every variant with the leader's; 0 when equal. */
 int compare_arg(struct vset *set, int i, char *why, size_t whylen)
 {
@@ -279,7 +308,7 @@ int compare_arg(struct vset *set, int i, char *why, size_t whylen)
 		}
 		blob_free(&other);
 	}
-	blob_free(&lead);
+	keep_lead(set, i, &lead);
 	return differ;
 }
 

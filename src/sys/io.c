@@ -75,17 +75,25 @@ void fd_forget(struct vset *set, long fd)
 	set->p->fds.mon[fd] = 0;
 }
 
+/* Writes the leader's data as it was compared (read again only if it was not kept). */
 static long do_write(struct vset *set, int m, long len, long off, bool at)
 {
-	char *buf = malloc((size_t)len + 1);
+	const struct blob *b = compared_data(set, 1);
+	const char *data = b && !b->fault && b->n == (size_t)len ? (const char *)b->p : NULL;
+	char *buf = NULL;
 	long r;
 
-	if (!buf)
-		return -ENOMEM;
-	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, 1), buf, (size_t)len) != len)
-		r = -EFAULT;
-	else
-		r = at ? pwrite(m, buf, (size_t)len, off) : write(m, buf, (size_t)len);
+	if (!data) {
+		buf = malloc((size_t)len + 1);
+		if (!buf)
+			return -ENOMEM;
+		if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, 1), buf, (size_t)len) != len) {
+			free(buf);
+			return -EFAULT;
+		}
+		data = buf;
+	}
+	r = at ? pwrite(m, data, (size_t)len, off) : write(m, data, (size_t)len);
 	if (r < 0)
 		r = -errno;
 	free(buf);
