@@ -51,10 +51,10 @@ void sys_mmap_pre(struct vset *set, struct call *c)
 		code_call(c, true);
 }
 
-/* mprotect that makes memory executable; mremap of code (it may move it). */
+/* mprotect (or pkey_mprotect) that makes memory executable; mremap of code (it may move it). */
 void sys_code_pre(struct vset *set, struct call *c)
 {
-	if (c->nr == __NR_mprotect) {
+	if (c->nr == __NR_mprotect || c->nr == __NR_pkey_mprotect) {
 		if (arg_get(&set->t[0].regs, 2) & PROT_EXEC)
 			code_call(c, false);
 		return;
