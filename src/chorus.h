@@ -219,6 +219,8 @@ struct proc {
 	struct fdstate fds;
 	struct sigstate sig;
 	struct code_map *code[MAX_VARIANTS]; /* each variant's executable mappings, as last checked */
+	unsigned looked;	/* futex_waits_signalled()'s round when it last read shared */
+	bool shared;		/* a signal for the process was pending then */
 };
 
 enum phase {

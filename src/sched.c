@@ -329,10 +329,22 @@ void futex_wake_all(struct proc *p)
 	wake_where(of_proc, p, 0);
 }
 
+/*
+ * Has the waiter a signal it does not block? A signal for its process is
+ * looked for at every round, once per process; one for the thread alone
+ * (rarer: tgkill, a timer aimed at it), at every tenth.
+ */
 static bool signalled(const struct futex_wait *w, const void *arg)
 {
-	(void)arg;
-	return signal_waiting(w->set->t[0].tid);
+	unsigned round = *(const unsigned *)arg;
+	struct proc *p = w->set->p;
+	pid_t tid = w->set->t[0].tid;
+
+	if (p->looked != round) {
+		p->looked = round;
+		p->shared = proc_sigmask(tid, "ShdPnd:", NULL) != 0;
+	}
+	return (p->shared || round % 10 == 0) && signal_waiting(tid);
 }
 
 /*
@@ -345,9 +357,13 @@ static bool signalled(const struct futex_wait *w, const void *arg)
 void futex_waits_signalled(void)
 {
 	static struct timespec last;
+	static unsigned round;
 
-	if (waits && tick_due(&last, SIGNAL_LOOK))
-		wake_where(signalled, NULL, 0);
+	if (!waits || !tick_due(&last, SIGNAL_LOOK))
+		return;
+	if (++round == 0)
+		round = 1; /* 0 is a process's "never looked" */
+	wake_where(signalled, &round, 0);
 }
 
 static bool ts_before(const struct timespec *a, const struct timespec *b)
