@@ -219,8 +219,9 @@ struct proc {
 	struct fdstate fds;
 	struct sigstate sig;
 	struct code_map *code[MAX_VARIANTS]; /* each variant's executable mappings, as last checked */
-	unsigned looked;	/* futex_waits_signalled()'s round when it last read shared */
+	unsigned looked;	/* signals_look()'s round when it last read ShdPnd */
 	bool shared;		/* a signal for the process was pending then */
+	bool taken;		/* a held thread set was let go for it in that round */
 };
 
 enum phase {
@@ -382,7 +383,7 @@ bool sys_futex_emulate(struct vset *set, struct call *c);
 void futex_cancel(struct vset *set);
 void futex_wake_all(struct proc *p);
 void futex_timeouts(void);
-void futex_waits_signalled(void);
+void futex_waits_signalled(unsigned round);
 void thread_gone(struct vset *set);
 void main_thread_exits(struct vset *set);
 struct task *exec_takeover(struct vset **setp, struct task *t, pid_t former);
@@ -423,6 +424,7 @@ void fd_forget(struct vset *set, long fd);
 bool io_by_monitor(struct vset *set);
 bool pipe_write_begin(struct vset *set);
 void pipe_writes_retry(void);
+void pipe_writes_signalled(unsigned round);
 void pipe_write_cancel(struct vset *set);
 bool call_in_monitor(struct vset *set);
 void sys_clock_pre(struct vset *set, struct call *c);

@@ -292,8 +292,8 @@ int monitor_run(struct vset *set)
 		if (pid < 0) {
 			if (errno == EINTR) {
 				futex_timeouts();
-				pipe_writes_retry(); /* before the waits: the kernel would pick a writer first */
-				futex_waits_signalled();
+				pipe_writes_retry();
+				signals_look();
 				monitor_check_apart();
 				signals_arrived();
 				continue;

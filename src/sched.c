@@ -269,6 +269,19 @@ void sched_leave(struct vset *set)
 
 static void arm_timer(void);
 
+/* The monitor's timer for futex waits: off, a look for signals, or a deadline. */
+static struct tick timer;
+static enum { TICK_OFF, TICK_LOOK, TICK_DEADLINE } timer_mode;
+
+static void timer_stop(void)
+{
+	struct itimerspec none;
+
+	memset(&none, 0, sizeof(none));
+	timer_mode = TICK_OFF;
+	tick_set(&timer, 0, &none);
+}
+
 static void futex_unlink(struct futex_wait *w)
 {
 	for (struct futex_wait **pp = &waits; *pp; pp = &(*pp)->next)
@@ -329,41 +342,36 @@ void futex_wake_all(struct proc *p)
 	wake_where(of_proc, p, 0);
 }
 
-/*
- * Has the waiter a signal it does not block? A signal for its process is
- * looked for at every round, once per process; one for the thread alone
- * (rarer: tgkill, a timer aimed at it), at every tenth.
- */
+struct look {
+	unsigned round;
+	bool mains; /* this pass: main threads only */
+};
+
 static bool signalled(const struct futex_wait *w, const void *arg)
 {
-	unsigned round = *(const unsigned *)arg;
-	struct proc *p = w->set->p;
-	pid_t tid = w->set->t[0].tid;
+	const struct look *l = arg;
 
-	if (p->looked != round) {
-		p->looked = round;
-		p->shared = proc_sigmask(tid, "ShdPnd:", NULL) != 0;
-	}
-	return (p->shared || round % 10 == 0) && signal_waiting(tid);
+	return (w->set == w->set->p->main) == l->mains && signal_for_held(w->set, l->round);
 }
 
 /*
  * A signal for a thread in a futex wait the monitor keeps (a timer's,
- * another process's kill) stays pending while its task is stopped: every
- * SIGNAL_LOOK ms the monitor looks, and such a wait returns 0, a spurious
- * wake-up, which futex allows. The task runs, its kernel delivers the
- * signal, and the monitor delivers it to every variant.
+ * another process's kill) stays pending while its task is stopped: on
+ * signals_look(), such a wait returns 0, a spurious wake-up, which futex
+ * allows. The task runs, its kernel delivers the signal, and the monitor
+ * delivers it to every variant.
  */
-void futex_waits_signalled(void)
+void futex_waits_signalled(unsigned round)
 {
-	static struct timespec last;
-	static unsigned round;
+	struct look l = { round, true };
 
-	if (!waits || !tick_due(&last, SIGNAL_LOOK))
+	if (!waits && timer_mode == TICK_LOOK) /* the last wait went: the tick stops */
+		timer_stop();
+	if (!waits)
 		return;
-	if (++round == 0)
-		round = 1; /* 0 is a process's "never looked" */
-	wake_where(signalled, &round, 0);
+	wake_where(signalled, &l, 0);
+	l.mains = false;
+	wake_where(signalled, &l, 0);
 }
 
 static bool ts_before(const struct timespec *a, const struct timespec *b)
@@ -377,31 +385,40 @@ static bool expired(const struct futex_wait *w, const void *now)
 }
 
 /* Wakes the monitor's waitpid at the first deadline (then every ms, in case it was missed). */
+/*
+ * Wakes the monitor's waitpid at the first deadline (then every ms, in
+ * case it was missed); without a deadline, every SIGNAL_LOOK ms while
+ * there are waits, for futex_waits_signalled(). That tick is left running
+ * when the last wait goes (waits come and go many times a millisecond);
+ * the next look that finds none stops it.
+ */
 static void arm_timer(void)
 {
-	static struct tick timer;
-	static bool looking; /* ticking for futex_waits_signalled() alone */
 	struct itimerspec its;
 	struct futex_wait *first = NULL;
 
 	for (struct futex_wait *w = waits; w; w = w->next)
 		if (w->timed && (!first || ts_before(&w->deadline, &first->deadline)))
 			first = w;
-	if ((!timer.made && !waits) || (!first && looking == (waits != NULL)))
+	if (!first && (timer_mode == TICK_LOOK || (!waits && timer_mode == TICK_OFF)))
 		return;
 	memset(&its, 0, sizeof(its));
-	looking = !first && waits;
 	if (first) {
+		timer_mode = TICK_DEADLINE;
 		its.it_value = first->deadline;
 		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
 			its.it_value.tv_nsec = 1;
 		its.it_interval.tv_nsec = 1000000;
 	} else if (waits) {
+		timer_mode = TICK_LOOK;
 		clock_gettime(CLOCK_MONOTONIC, &its.it_value);
 		its.it_value.tv_nsec += SIGNAL_LOOK * 1000000L;
 		its.it_value.tv_sec += its.it_value.tv_nsec / 1000000000L;
 		its.it_value.tv_nsec %= 1000000000L;
 		its.it_interval.tv_nsec = SIGNAL_LOOK * 1000000L;
+	} else {
+		timer_stop();
+		return;
 	}
 	tick_set(&timer, TIMER_ABSTIME, &its);
 }

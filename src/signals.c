@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -106,16 +107,77 @@ bool tick_due(struct timespec *last, long ms)
 	return true;
 }
 
-/*
- * Has task tid a signal pending that it does not block? The kernel
- * delivers one only to a task that runs: one the monitor holds stopped
- * at a call (a futex wait, a send) keeps it until the monitor lets it go.
- */
-bool signal_waiting(pid_t tid)
-{
-	uint64_t p = proc_sigmask(tid, "SigPnd:", "ShdPnd:");
+/* SigPnd, ShdPnd and SigBlk of /proc/TID/status, in one read. */
+struct sigview {
+	uint64_t own, shared, blocked;
+};
 
-	return p && (p & ~proc_sigmask(tid, "SigBlk:", NULL));
+static bool sigview_read(pid_t tid, struct sigview *v)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	memset(v, 0, sizeof(*v));
+	while (fgets(line, sizeof(line), f)) {
+		uint64_t m = strtoull(line + 7, NULL, 16);
+
+		if (strncmp(line, "SigPnd:", 7) == 0)
+			v->own = m;
+		else if (strncmp(line, "ShdPnd:", 7) == 0)
+			v->shared = m;
+		else if (strncmp(line, "SigBlk:", 7) == 0)
+			v->blocked = m;
+	}
+	fclose(f);
+	return true;
+}
+
+/*
+ * The kernel delivers a signal only to a task that runs: one the monitor
+ * holds stopped at a call (a futex wait, a send) keeps it. Should the
+ * monitor let such a thread set go? Yes for a signal to that thread it
+ * does not block; for a signal to its process, only the first set asked
+ * in a round (the kernel gives it to one thread: the main one when it
+ * can, so main threads are asked first). A thread's own status is read
+ * only when its process has a signal pending, or in one round of ten (a
+ * signal for one thread: tgkill, a timer aimed at it).
+ */
+bool signal_for_held(struct vset *set, unsigned round)
+{
+	struct proc *p = set->p;
+	struct sigview v;
+
+	if (p->looked != round) {
+		p->looked = round;
+		p->taken = false;
+		p->shared = proc_sigmask(set->t[0].tid, "ShdPnd:", NULL) != 0;
+	}
+	if ((!p->shared && round % 10) || !sigview_read(set->t[0].tid, &v))
+		return false;
+	if (v.own & ~v.blocked)
+		return true;
+	if (!(v.shared & ~v.blocked) || p->taken)
+		return false;
+	p->taken = true;
+	return true;
+}
+
+/* Every SIGNAL_LOOK ms (the monitor's ticks call it): held threads with a signal go. */
+void signals_look(void)
+{
+	static struct timespec last;
+	static unsigned round;
+
+	if (!tick_due(&last, SIGNAL_LOOK))
+		return;
+	if (++round == 0)
+		round = 1; /* 0 is a process's "never looked" */
+	pipe_writes_signalled(round); /* a thread in a send sleeps in the kernel natively: first */
+	futex_waits_signalled(round);
 }
 
 void signal_queue(struct task *t, int s, long magic)

@@ -23,7 +23,8 @@ struct tick {
 void tick_set(struct tick *t, int flags, const struct itimerspec *its);
 #define SIGNAL_LOOK 20 /* ms between looks for signals the monitor's held tasks keep */
 bool tick_due(struct timespec *last, long ms);
-bool signal_waiting(pid_t tid);
+bool signal_for_held(struct vset *set, unsigned round);
+void signals_look(void);
 
 void signal_queue(struct task *t, int s, long magic);
 void signal_stop(struct vset *set, struct task *t, int sig);

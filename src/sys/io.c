@@ -430,18 +430,25 @@ static void pipe_write_interrupted(struct pipe_write *w)
 /* Called by the event loop on its timer: pending writes go on. */
 void pipe_writes_retry(void)
 {
-	static struct timespec last;
-	bool look = pending && tick_due(&last, SIGNAL_LOOK);
 	long ret;
 
 	for (struct pipe_write *w = pending, *next; w; w = next) {
 		next = w->next;
-		if (look && signal_waiting(w->set->t[0].tid)) {
-			pipe_write_interrupted(w);
-			next = pending;
-		} else if (pipe_write_more(w, &ret)) {
+		if (pipe_write_more(w, &ret)) {
 			pipe_write_end(w, ret);
 			next = pending; /* the list may have changed */
+		}
+	}
+}
+
+/* Sends whose thread has a signal end (signals_look()). */
+void pipe_writes_signalled(unsigned round)
+{
+	for (struct pipe_write *w = pending, *next; w; w = next) {
+		next = w->next;
+		if (signal_for_held(w->set, round)) {
+			pipe_write_interrupted(w);
+			next = pending;
 		}
 	}
 }
