@@ -109,6 +109,7 @@ enum tstate {
 	T_NEW,	    /* a new child, before its first stop */
 	T_FORKED,   /* stopped at the fork event of its clone/fork/vfork */
 	T_HELD,	    /* stopped, waiting for its thread's turn */
+	T_SAMPLED,  /* stopped by the monitor in the program's code (a busy loop?) */
 };
 
 struct task {
@@ -205,6 +206,8 @@ struct turn {
 	struct vset *holder;	/* the thread set whose turn it is, or NULL */
 	struct vset **ready;	/* thread sets waiting for their turn, in order */
 	int nready, capready;
+	uint64_t calls;		/* the holder's syscall count ... */
+	struct timespec since;	/* ... and since when it is that */
 };
 
 /* What a process of the program shares between its threads. */
@@ -252,6 +255,7 @@ struct vset {
 	int fatal_sig;	  /* default-fatal signal that ended every variant */
 	struct proc *p;	  /* the process this thread set belongs to */
 	bool at_entry;	  /* waits at a syscall entry for its turn */
+	bool sampling;	  /* its tasks are being stopped where they run: does it spin? */
 	bool dying;	  /* its process's execve by another thread ends it */
 	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
 	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */
@@ -377,6 +381,9 @@ void sched_resume(struct vset *set);
 void sched_release(struct vset *set);
 bool sched_threaded(const struct vset *set);
 void sched_new_thread(struct vset *set);
+bool sched_check_stall(struct vset *set);
+bool sched_sampled(struct vset *set);
+void sched_stall_tick(bool on);
 bool sched_wait_entry(struct vset *set);
 void vset_begin(struct vset *set);
 bool sys_futex_emulate(struct vset *set, struct call *c);

@@ -75,8 +75,15 @@ static void on_stop(struct vset *set, struct task *t, int status)
 		t->gstopped = true;
 		if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH)
 			die("cannot listen on %d", t->tid);
+	} else if (event == PTRACE_EVENT_STOP && set->sampling && t->state == T_RUNNING) {
+		regs_get(t); /* stopped where it runs, by sched_check_stall() */
+		t->state = T_SAMPLED;
+		vset_event(set, t);
 	} else if (event == PTRACE_EVENT_STOP) {
-		/* a SIGCONT notice: go on as before, still expecting what was expected */
+		/*
+		 * A SIGCONT notice, or an interrupt that came after the task had
+		 * reached a syscall: go on as before, still expecting what was expected.
+		 */
 		t->gstopped = false;
 		if (ptrace(t->state == T_INCALL ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, 0) < 0 && errno != ESRCH)
 			die("cannot resume %d", t->tid);
@@ -207,6 +214,17 @@ bool monitor_pid_hidden(pid_t pid)
 	return false;
 }
 
+/* Thread sets that run on without a syscall while others wait for the turn (sched_check_stall). */
+static void check_stalls(void)
+{
+	bool waiting = false;
+
+	for (int i = 0; i < nsets; i++)
+		waiting |= sched_check_stall(sets[i]);
+	if (!waiting)
+		sched_stall_tick(false);
+}
+
 /* Sets whose variants wait apart for too long end as a divergence. */
 void monitor_check_apart(void)
 {
@@ -295,6 +313,7 @@ int monitor_run(struct vset *set)
 				pipe_writes_retry();
 				signals_look();
 				monitor_check_apart();
+				check_stalls();
 				signals_arrived();
 				continue;
 			}

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -118,6 +119,7 @@ static void ready_add(struct turn *tn, struct vset *set)
 	for (int i = 0; i < tn->nready; i++)
 		if (tn->ready[i] == set)
 			return; /* waits already */
+	sched_stall_tick(true);
 	if (tn->nready == tn->capready) {
 		tn->capready = tn->capready ? tn->capready * 2 : 8;
 		tn->ready = realloc(tn->ready, sizeof(*tn->ready) * (size_t)tn->capready);
@@ -130,6 +132,8 @@ static void ready_add(struct turn *tn, struct vset *set)
 static void take_turn(struct turn *tn, struct vset *set)
 {
 	tn->holder = set;
+	tn->calls = set->syscalls;
+	clock_gettime(CLOCK_MONOTONIC, &tn->since);
 	if (opt.trace && tn->sets > 1)
 		fprintf(stderr, "chorus: [%d] takes the turn\n", set->t[0].tid);
 }
@@ -184,6 +188,131 @@ static void wait_turn(struct proc *p, struct vset *set)
 	set->phase = PH_HELD;
 	ready_add(p->turn, set);
 	schedule(p->turn);
+}
+
+/*
+ * A thread that runs on without a syscall while others wait for the turn
+ * may be waiting for them in a busy loop (a spin lock, a flag another
+ * thread sets): it would never give the turn up. After STALL_MS without a
+ * syscall the monitor stops it in every variant (PTRACE_INTERRUPT). If
+ * every variant stopped at the same place of the same code, the turn
+ * passes: a loop that only waits has changed nothing another thread could
+ * see, whichever round of it each variant was in. Otherwise (one variant
+ * just took a lock the others are about to take, say) it runs on, and is
+ * looked at again STALL_MS later.
+ */
+#define STALL_MS 200
+
+static long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* Called on the monitor's ticks for every set; true if some set waits for its turn. */
+bool sched_check_stall(struct vset *set)
+{
+	struct turn *tn = set->p->turn;
+	struct timespec now;
+
+	if (tn->holder != set || tn->nready == 0)
+		return tn->nready > 0;
+	if (set->phase != PH_RUN || set->sampling)
+		return true;
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_RUNNING || set->t[i].gstopped)
+			return true;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (set->syscalls != tn->calls) {
+		tn->calls = set->syscalls;
+		tn->since = now;
+	} else if (ms_between(&tn->since, &now) >= STALL_MS) {
+		tn->since = now;
+		set->sampling = true;
+		for (int i = 0; i < set->n; i++)
+			if (ptrace(PTRACE_INTERRUPT, set->t[i].tid, 0, 0) < 0 && errno != ESRCH)
+				die("cannot interrupt %d: %s", set->t[i].tid, strerror(errno));
+	}
+	return true;
+}
+
+/* Ticks every STALL_MS / 2 while some thread set waits for its turn. */
+void sched_stall_tick(bool on)
+{
+	static struct tick tick;
+	static bool ticking;
+	struct itimerspec its;
+
+	if (on == ticking)
+		return;
+	memset(&its, 0, sizeof(its));
+	if (on)
+		its.it_value.tv_nsec = its.it_interval.tv_nsec = STALL_MS / 2 * 1000000L;
+	tick_set(&tick, 0, &its);
+	ticking = on;
+}
+
+struct place {
+	uint64_t at, off;
+	char path[256];
+	bool found;
+};
+
+static bool find_place(const struct mapping *m, void *arg)
+{
+	struct place *p = arg;
+
+	if (p->at < m->lo || p->at >= m->hi)
+		return true;
+	p->off = p->at - m->lo;
+	snprintf(p->path, sizeof(p->path), "%s", m->path);
+	p->found = true;
+	return false;
+}
+
+/* Is every variant's task stopped at the same offset of the same mapping as the leader's? */
+static bool same_place(struct vset *set)
+{
+	struct place lead = { .at = set->t[0].regs.rip };
+
+	maps_each(set->t[0].tgid, find_place, &lead);
+	for (int i = 1; i < set->n && lead.found; i++) {
+		struct place p = { .at = set->t[i].regs.rip };
+
+		maps_each(set->t[i].tgid, find_place, &p);
+		if (!p.found || p.off != lead.off || strcmp(p.path, lead.path) != 0)
+			return false;
+	}
+	return lead.found;
+}
+
+/*
+ * Every task of a set being sampled has stopped. True if the monitor
+ * took it from here (the turn passed, or the sampled tasks run on);
+ * false if none was sampled (each reached a syscall, or ended): the set
+ * goes on as usual.
+ */
+bool sched_sampled(struct vset *set)
+{
+	bool all = true, some = false;
+
+	set->sampling = false;
+	for (int i = 0; i < set->n; i++) {
+		all &= set->t[i].state == T_SAMPLED;
+		some |= set->t[i].state == T_SAMPLED;
+	}
+	if (all && same_place(set)) {
+		if (opt.trace)
+			fprintf(stderr, "chorus: [%d] spins without a syscall: the turn passes\n", set->t[0].tid);
+		for (int i = 0; i < set->n; i++)
+			set->t[i].state = T_HELD;
+		sched_release(set);
+		wait_turn(set->p, set);
+		return true;
+	}
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state == T_SAMPLED)
+			task_resume(&set->t[i], 0);
+	return some;
 }
 
 /*

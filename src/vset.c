@@ -846,6 +846,8 @@ void vset_event(struct vset *set, struct task *t)
 			ended(set);
 		return;
 	}
+	if (set->sampling && sched_sampled(set))
+		return;
 	switch (set->phase) {
 	case PH_RUN: rendezvous(set); break;
 	case PH_LEADER: leader_done(set); break;
