@@ -473,7 +473,7 @@ void futex_wake_all(struct proc *p)
 
 struct look {
 	unsigned round;
-	bool mains; /* this pass: main threads only */
+	bool mains; /* main threads only, or only the others */
 };
 
 static bool signalled(const struct futex_wait *w, const void *arg)
@@ -490,17 +490,14 @@ static bool signalled(const struct futex_wait *w, const void *arg)
  * allows. The task runs, its kernel delivers the signal, and the monitor
  * delivers it to every variant.
  */
-void futex_waits_signalled(unsigned round)
+void futex_waits_signalled(unsigned round, bool mains)
 {
-	struct look l = { round, true };
+	struct look l = { round, mains };
 
 	if (!waits && timer_mode == TICK_LOOK) /* the last wait went: the tick stops */
 		timer_stop();
-	if (!waits)
-		return;
-	wake_where(signalled, &l, 0);
-	l.mains = false;
-	wake_where(signalled, &l, 0);
+	if (waits)
+		wake_where(signalled, &l, 0);
 }
 
 static bool ts_before(const struct timespec *a, const struct timespec *b)

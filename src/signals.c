@@ -142,7 +142,7 @@ static bool sigview_read(pid_t tid, struct sigview *v)
  * monitor let such a thread set go? Yes for a signal to that thread it
  * does not block; for a signal to its process, only the first set asked
  * in a round (the kernel gives it to one thread: the main one when it
- * can, so main threads are asked first). A thread's own status is read
+ * can, so main threads are asked first, see signals_look()). A thread's own status is read
  * only when its process has a signal pending, or in one round of ten (a
  * signal for one thread: tgkill, a timer aimed at it).
  */
@@ -176,8 +176,10 @@ void signals_look(void)
 		return;
 	if (++round == 0)
 		round = 1; /* 0 is a process's "never looked" */
-	pipe_writes_signalled(round); /* a thread in a send sleeps in the kernel natively: first */
-	futex_waits_signalled(round);
+	for (int mains = 1; mains >= 0; mains--) { /* main threads first, then the others */
+		pipe_writes_signalled(round, mains);
+		futex_waits_signalled(round, mains);
+	}
 }
 
 void signal_queue(struct task *t, int s, long magic)

@@ -441,12 +441,12 @@ void pipe_writes_retry(void)
 	}
 }
 
-/* Sends whose thread has a signal end (signals_look()). */
-void pipe_writes_signalled(unsigned round)
+/* Sends of main threads (or of the others) whose thread has a signal end (signals_look()). */
+void pipe_writes_signalled(unsigned round, bool mains)
 {
 	for (struct pipe_write *w = pending, *next; w; w = next) {
 		next = w->next;
-		if (signal_for_held(w->set, round)) {
+		if ((w->set == w->set->p->main) == mains && signal_for_held(w->set, round)) {
 			pipe_write_interrupted(w);
 			next = pending;
 		}
