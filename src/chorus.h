@@ -328,7 +328,12 @@ int regs_get(struct task *t);
 int regs_set(struct task *t);
 void regs_put(struct task *t);
 void regs_redo(struct user_regs_struct *r);
-uint64_t proc_sigmask(pid_t tid, const char *key, const char *key2);
+/* Signal masks of a task, as /proc/TID/status shows them. */
+struct sigmasks {
+	uint64_t pending, shared, blocked, ignored; /* SigPnd, ShdPnd, SigBlk, SigIgn */
+};
+
+bool proc_sigmasks(pid_t tid, struct sigmasks *m);
 
 /* A line of /proc/PID/maps. */
 struct mapping {

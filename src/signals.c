@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -107,35 +106,6 @@ bool tick_due(struct timespec *last, long ms)
 	return true;
 }
 
-/* SigPnd, ShdPnd and SigBlk of /proc/TID/status, in one read. */
-struct sigview {
-	uint64_t own, shared, blocked;
-};
-
-static bool sigview_read(pid_t tid, struct sigview *v)
-{
-	char path[64], line[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	memset(v, 0, sizeof(*v));
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t m = strtoull(line + 7, NULL, 16);
-
-		if (strncmp(line, "SigPnd:", 7) == 0)
-			v->own = m;
-		else if (strncmp(line, "ShdPnd:", 7) == 0)
-			v->shared = m;
-		else if (strncmp(line, "SigBlk:", 7) == 0)
-			v->blocked = m;
-	}
-	fclose(f);
-	return true;
-}
-
 /*
  * The kernel delivers a signal only to a task that runs: one the monitor
  * holds stopped at a call (a futex wait, a send) keeps it. Should the
@@ -149,18 +119,22 @@ static bool sigview_read(pid_t tid, struct sigview *v)
 bool signal_for_held(struct vset *set, unsigned round)
 {
 	struct proc *p = set->p;
-	struct sigview v;
+	struct sigmasks m;
+	bool read = false;
 
-	if (p->looked != round) {
+	if (p->looked != round) { /* the first of its process in this round */
 		p->looked = round;
 		p->taken = false;
-		p->shared = proc_sigmask(set->t[0].tid, "ShdPnd:", NULL) != 0;
+		read = proc_sigmasks(set->t[0].tid, &m);
+		p->shared = m.shared != 0;
 	}
-	if ((!p->shared && round % 10) || !sigview_read(set->t[0].tid, &v))
+	if (!p->shared && round % 10)
 		return false;
-	if (v.own & ~v.blocked)
+	if (!read && !proc_sigmasks(set->t[0].tid, &m))
+		return false;
+	if (m.pending & ~m.blocked)
 		return true;
-	if (!(v.shared & ~v.blocked) || p->taken)
+	if (!(m.shared & ~m.blocked) || p->taken)
 		return false;
 	p->taken = true;
 	return true;
@@ -354,8 +328,11 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 /* After execve: handlers are gone, ignored signals stay ignored. */
 void signals_after_exec(struct vset *set)
 {
+	struct sigmasks m;
+
 	set->p->sig.handled = set->p->sig.restart = 0;
-	set->p->sig.ignored = proc_sigmask(set->t[0].tid, "SigIgn:", NULL);
+	proc_sigmasks(set->t[0].tid, &m);
+	set->p->sig.ignored = m.ignored;
 }
 
 void sys_sigaction_record(struct vset *set, int s, uint64_t handler, uint64_t flags)

@@ -3,6 +3,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,26 +30,29 @@ void regs_put(struct task *t)
 		die("cannot set registers of %d: %s", t->tid, strerror(errno));
 }
 
-/* The signal masks named key (and key2) of /proc/TID/status, or-ed together. */
-uint64_t proc_sigmask(pid_t tid, const char *key, const char *key2)
+/* The signal masks of /proc/TID/status (all 0 if it cannot be read); false if it cannot. */
+bool proc_sigmasks(pid_t tid, struct sigmasks *m)
 {
+	static const struct { const char *key; size_t at; } keys[] = {
+		{ "SigPnd:", offsetof(struct sigmasks, pending) },
+		{ "ShdPnd:", offsetof(struct sigmasks, shared) },
+		{ "SigBlk:", offsetof(struct sigmasks, blocked) },
+		{ "SigIgn:", offsetof(struct sigmasks, ignored) },
+	};
 	char path[64], line[256];
-	uint64_t m = 0;
 	FILE *f;
 
+	memset(m, 0, sizeof(*m));
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	f = fopen(path, "re");
 	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		const char *k = strncmp(line, key, strlen(key)) == 0 ? key :
-				key2 && strncmp(line, key2, strlen(key2)) == 0 ? key2 : NULL;
-
-		if (k)
-			m |= strtoull(line + strlen(k), NULL, 16);
-	}
+		return false;
+	while (fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strncmp(line, keys[i].key, 7) == 0)
+				*(uint64_t *)((char *)m + keys[i].at) = strtoull(line + 7, NULL, 16);
 	fclose(f);
-	return m;
+	return true;
 }
 
 /*

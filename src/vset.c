@@ -816,9 +816,12 @@ static void kick_rest(struct vset *set)
 
 	for (int i = 0; i < set->n && !s; i++)
 		if (set->t[i].state == T_EXIT && is_restart((long)set->t[i].regs.rax)) {
-			uint64_t m = proc_sigmask(set->t[i].tid, "SigPnd:", "ShdPnd:");
+			struct sigmasks m;
+			uint64_t pend;
 
-			s = m ? __builtin_ctzll(m) + 1 : SIGURG;
+			proc_sigmasks(set->t[i].tid, &m);
+			pend = m.pending | m.shared;
+			s = pend ? __builtin_ctzll(pend) + 1 : SIGURG;
 		}
 	if (!s)
 		return;

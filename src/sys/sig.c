@@ -70,7 +70,10 @@ void sys_sigsuspend_pre(struct vset *set, struct call *c)
 
 static uint64_t pending_mask(pid_t tid)
 {
-	return proc_sigmask(tid, "SigPnd:", "ShdPnd:");
+	struct sigmasks m;
+
+	proc_sigmasks(tid, &m);
+	return m.pending | m.shared;
 }
 
 /*
