@@ -203,11 +203,6 @@ static void wait_turn(struct proc *p, struct vset *set)
  */
 #define STALL_MS 200
 
-static long ms_between(const struct timespec *a, const struct timespec *b)
-{
-	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
-}
-
 /* Called on the monitor's ticks for every set; true if some set waits for its turn. */
 bool sched_check_stall(struct vset *set)
 {
@@ -510,7 +505,6 @@ static bool expired(const struct futex_wait *w, const void *now)
 	return w->timed && !ts_before(now, &w->deadline);
 }
 
-/* Wakes the monitor's waitpid at the first deadline (then every ms, in case it was missed). */
 /*
  * Wakes the monitor's waitpid at the first deadline (then every ms, in
  * case it was missed); without a deadline, every SIGNAL_LOOK ms while
@@ -535,18 +529,14 @@ static void arm_timer(void)
 		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
 			its.it_value.tv_nsec = 1;
 		its.it_interval.tv_nsec = 1000000;
+		tick_set(&timer, TIMER_ABSTIME, &its);
 	} else if (waits) {
 		timer_mode = TICK_LOOK;
-		clock_gettime(CLOCK_MONOTONIC, &its.it_value);
-		its.it_value.tv_nsec += SIGNAL_LOOK * 1000000L;
-		its.it_value.tv_sec += its.it_value.tv_nsec / 1000000000L;
-		its.it_value.tv_nsec %= 1000000000L;
-		its.it_interval.tv_nsec = SIGNAL_LOOK * 1000000L;
+		its.it_value.tv_nsec = its.it_interval.tv_nsec = SIGNAL_LOOK * 1000000L;
+		tick_set(&timer, 0, &its);
 	} else {
 		timer_stop();
-		return;
 	}
-	tick_set(&timer, TIMER_ABSTIME, &its);
 }
 
 /* Called by the event loop: waits whose time is up return ETIMEDOUT. */

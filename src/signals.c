@@ -94,13 +94,19 @@ void tick_set(struct tick *t, int flags, const struct itimerspec *its)
 	timer_settime(t->id, flags, its, NULL);
 }
 
+/* Milliseconds from a to b. */
+long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
 /* True at most once every ms milliseconds (last: when it last was). */
 bool tick_due(struct timespec *last, long ms)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if ((now.tv_sec - last->tv_sec) * 1000 + (now.tv_nsec - last->tv_nsec) / 1000000 < ms)
+	if (ms_between(last, &now) < ms)
 		return false;
 	*last = now;
 	return true;

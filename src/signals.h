@@ -22,6 +22,7 @@ struct tick {
 
 void tick_set(struct tick *t, int flags, const struct itimerspec *its);
 #define SIGNAL_LOOK 20 /* ms between looks for signals the monitor's held tasks keep */
+long ms_between(const struct timespec *a, const struct timespec *b);
 bool tick_due(struct timespec *last, long ms);
 bool signal_for_held(struct vset *set, unsigned round);
 void signals_look(void);
