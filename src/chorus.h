@@ -256,6 +256,8 @@ struct vset {
 	struct proc *p;	  /* the process this thread set belongs to */
 	bool at_entry;	  /* waits at a syscall entry for its turn */
 	bool sampling;	  /* its tasks are being stopped where they run: does it spin? */
+	uint64_t sampled; /* syscall count + 1 when the tasks' samples were taken (0: none) */
+	struct user_regs_struct *sample; /* each task's registers then (made on first use) */
 	bool dying;	  /* its process's execve by another thread ends it */
 	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
 	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */

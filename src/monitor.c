@@ -155,9 +155,12 @@ void monitor_drop_set(struct vset *set)
 	for (int i = 0; i < nsets; i++)
 		if (sets[i] == set) {
 			sets[i] = sets[--nsets];
-			if (set != root && set->p->main != set)
+			if (set == root)
+				return;
+			free(set->sample);
+			if (set->p->main != set)
 				free(set);
-			else if (set != root)
+			else
 				free_proc_of(set);
 			return;
 		}

@@ -195,11 +195,15 @@ static void wait_turn(struct proc *p, struct vset *set)
  * may be waiting for them in a busy loop (a spin lock, a flag another
  * thread sets): it would never give the turn up. After STALL_MS without a
  * syscall the monitor stops it in every variant (PTRACE_INTERRUPT). If
- * every variant stopped at the same place of the same code, the turn
- * passes: a loop that only waits has changed nothing another thread could
- * see, whichever round of it each variant was in. Otherwise (one variant
- * just took a lock the others are about to take, say) it runs on, and is
- * looked at again STALL_MS later.
+ * every variant stopped at the same place of the same code, with every
+ * register as it was at the previous look (no syscall between): a loop
+ * that only waits, whose registers do not move, the turn passes; such a
+ * loop has changed nothing another thread could see, whichever round of
+ * it each variant was in. Otherwise (a computation, stopped at one place
+ * but further on in one variant than in another, whose allocations
+ * another thread's would then meet; one variant just past a lock the
+ * others are about to take) it runs on, and is looked at again STALL_MS
+ * later.
  */
 #define STALL_MS 200
 
@@ -280,6 +284,17 @@ static bool same_place(struct vset *set)
 	return lead.found;
 }
 
+/* Is every task where the previous look found it, every register the same, with no syscall since? */
+static bool steady(const struct vset *set)
+{
+	if (!set->sample || set->sampled != set->syscalls + 1)
+		return false;
+	for (int i = 0; i < set->n; i++)
+		if (memcmp(&set->t[i].regs, &set->sample[i], sizeof(set->t[i].regs)) != 0)
+			return false;
+	return true;
+}
+
 /*
  * Every task of a set being sampled has stopped. True if the monitor
  * took it from here (the turn passed, or the sampled tasks run on);
@@ -295,7 +310,13 @@ bool sched_sampled(struct vset *set)
 		all &= set->t[i].state == T_SAMPLED;
 		some |= set->t[i].state == T_SAMPLED;
 	}
-	if (all && same_place(set)) {
+	if (all && !steady(set)) {
+		if (!set->sample && !(set->sample = calloc((size_t)set->n, sizeof(*set->sample))))
+			die("out of memory");
+		for (int i = 0; i < set->n; i++)
+			set->sample[i] = set->t[i].regs;
+		set->sampled = set->syscalls + 1;
+	} else if (all && same_place(set)) {
 		if (opt.trace)
 			fprintf(stderr, "chorus: [%d] spins without a syscall: the turn passes\n", set->t[0].tid);
 		for (int i = 0; i < set->n; i++)
