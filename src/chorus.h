@@ -340,11 +340,13 @@ bool proc_sigmasks(pid_t tid, struct sigmasks *m);
 /* A line of /proc/PID/maps. */
 struct mapping {
 	unsigned long lo, hi;
-	char perms[8]; /* "rw-p" */
+	unsigned long off; /* offset in the file */
+	char perms[8];	   /* "rw-p" */
 	const char *path; /* "" for none */
 };
 
 bool maps_each(pid_t pid, bool (*fn)(const struct mapping *m, void *arg), void *arg);
+bool runs_file(pid_t pid, const char *path);
 ssize_t mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 long arg_get(const struct user_regs_struct *r, int i);
@@ -416,6 +418,10 @@ void report_no_diversity(struct vset *set);
 void report_fixed_code(struct vset *set, const char *path);
 bool events_on(void);
 void events_code(struct vset *set, int k, const struct code_range *r);
+
+/* symbol.c */
+bool code_symbol(pid_t pid, unsigned long lo, unsigned long hi, const char *path, uint64_t off, char *name,
+		 size_t len);
 
 /* layout.c */
 bool layout_check(struct vset *set);

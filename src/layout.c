@@ -106,15 +106,7 @@ static bool fixed_address(pid_t tid)
 /* Whether r is the image of variant k's program and that program is fixed-address. */
 static bool fixed_image(struct vset *set, int k, const struct code_range *r)
 {
-	char path[64], exe[sizeof(r->path)];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/exe", set->t[k].tid);
-	n = readlink(path, exe, sizeof(exe) - 1);
-	if (n < 0)
-		return false;
-	exe[n] = 0;
-	return !strcmp(exe, r->path) && fixed_address(set->t[k].tid);
+	return runs_file(set->t[k].tid, r->path) && fixed_address(set->t[k].tid);
 }
 
 /*

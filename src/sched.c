@@ -195,8 +195,8 @@ static void wait_turn(struct proc *p, struct vset *set)
  * may be waiting for them in a busy loop (a spin lock, a flag another
  * thread sets): it would never give the turn up. After STALL_MS without a
  * syscall the monitor stops it in every variant (PTRACE_INTERRUPT). If
- * every variant stopped at the same place of the same code, with every
- * register as it was at the previous look (no syscall between): a loop
+ * every variant stopped at the same place of the program (same_place),
+ * with every register as it was at the previous look (no syscall between): a loop
  * that only waits, whose registers do not move, the turn passes; such a
  * loop has changed nothing another thread could see, whichever round of
  * it each variant was in. Otherwise (a computation, stopped at one place
@@ -251,7 +251,8 @@ void sched_stall_tick(bool on)
 }
 
 struct place {
-	uint64_t at, off;
+	uint64_t at, off; /* off: in the file mapped there */
+	unsigned long lo, hi;
 	char path[256];
 	bool found;
 };
@@ -262,26 +263,53 @@ static bool find_place(const struct mapping *m, void *arg)
 
 	if (p->at < m->lo || p->at >= m->hi)
 		return true;
-	p->off = p->at - m->lo;
+	p->off = p->at - m->lo + m->off;
+	p->lo = m->lo;
+	p->hi = m->hi;
 	snprintf(p->path, sizeof(p->path), "%s", m->path);
 	p->found = true;
 	return false;
 }
 
-/* Is every variant's task stopped at the same offset of the same mapping as the leader's? */
-static bool same_place(struct vset *set)
+/* Where variant k's task is stopped; false if in no mapping. */
+static bool place_of(const struct vset *set, int k, struct place *p)
 {
-	struct place lead = { .at = set->t[0].regs.rip };
+	*p = (struct place){ .at = set->t[k].regs.rip };
+	maps_each(set->t[k].tgid, find_place, p);
+	return p->found;
+}
 
-	maps_each(set->t[0].tgid, find_place, &lead);
-	for (int i = 1; i < set->n && lead.found; i++) {
-		struct place p = { .at = set->t[i].regs.rip };
+/*
+ * Are variants 0 and k at the same point of the program? In the same
+ * file, at the same offset of it; in files that differ (variants built
+ * differently), in the function of the same name, or, where neither file
+ * names one, each in its own program.
+ */
+static bool same_point(const struct vset *set, const struct place *lead, int k, const struct place *p)
+{
+	char a[256], b[256];
+	bool has_a, has_b;
 
-		maps_each(set->t[i].tgid, find_place, &p);
-		if (!p.found || p.off != lead.off || strcmp(p.path, lead.path) != 0)
+	if (!strcmp(p->path, lead->path))
+		return p->off == lead->off;
+	has_a = code_symbol(set->t[0].tgid, lead->lo, lead->hi, lead->path, lead->off, a, sizeof(a));
+	has_b = code_symbol(set->t[k].tgid, p->lo, p->hi, p->path, p->off, b, sizeof(b));
+	if (has_a || has_b)
+		return has_a && has_b && !strcmp(a, b);
+	return runs_file(set->t[0].tgid, lead->path) && runs_file(set->t[k].tgid, p->path);
+}
+
+/* Is every variant's task stopped at the same point of the program as the leader's? */
+static bool same_place(const struct vset *set)
+{
+	struct place lead, p;
+
+	if (!place_of(set, 0, &lead))
+		return false;
+	for (int k = 1; k < set->n; k++)
+		if (!place_of(set, k, &p) || !same_point(set, &lead, k, &p))
 			return false;
-	}
-	return lead.found;
+	return true;
 }
 
 /* Is every task where the previous look found it, every register the same, with no syscall since? */

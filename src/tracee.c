@@ -3,6 +3,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,13 +74,27 @@ bool maps_each(pid_t pid, bool (*fn)(const struct mapping *m, void *arg), void *
 	while (more && fgets(line, sizeof(line), f)) {
 		int at = 0;
 
-		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &m.lo, &m.hi, m.perms, &at) < 3)
+		if (sscanf(line, "%lx-%lx %7s %lx %*s %*s %n", &m.lo, &m.hi, m.perms, &m.off, &at) < 4)
 			continue;
 		m.path = at ? strtok(line + at, "\n") ?: "" : "";
 		more = fn(&m, arg);
 	}
 	fclose(f);
 	return true;
+}
+
+/* Whether process pid runs the program file path (its /proc/PID/exe). */
+bool runs_file(pid_t pid, const char *path)
+{
+	char link[64], exe[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	if (n < 0)
+		return false;
+	exe[n] = 0;
+	return !strcmp(exe, path);
 }
 
 /* At a syscall exit: set the variant to make the call in orig_rax again, as the kernel restarts one. */

@@ -1106,6 +1106,61 @@ static void test_paths(void)
 	group_end();
 }
 
+/* ------------------------------------------------------------------ */
+/* Function names from symbol tables (symbol.c).                        */
+
+struct found_map {
+	unsigned long at;
+	struct mapping m;
+	char path[256];
+	bool found;
+};
+
+static bool map_of(const struct mapping *m, void *arg)
+{
+	struct found_map *f = arg;
+
+	if (f->at < m->lo || f->at >= m->hi)
+		return true;
+	f->m = *m;
+	snprintf(f->path, sizeof(f->path), "%s", m->path);
+	f->found = true;
+	return false;
+}
+
+/* The name code_symbol gives address at of this process, or "" for none. */
+static const char *symbol_at(const void *at, char *name, size_t len)
+{
+	struct found_map f = { .at = (unsigned long)at };
+
+	name[0] = 0;
+	if (!maps_each(getpid(), map_of, &f) || !f.found)
+		return "(unmapped)";
+	if (!code_symbol(getpid(), f.m.lo, f.m.hi, f.path, f.at - f.m.lo + f.m.off, name, len))
+		name[0] = 0;
+	return name;
+}
+
+static int a_global_int = 1;
+int main(void);
+
+static void test_symbols(void)
+{
+	char name[64], tiny[4];
+	char *heap = malloc(16);
+
+	group("code_symbol");
+	CHECK(!strcmp(symbol_at((const char *)test_symbols + 3, name, sizeof(name)), "test_symbols"),
+	      "inside test_symbols: \"%s\"", name);
+	CHECK(!strcmp(symbol_at((const void *)code_symbol, name, sizeof(name)), "code_symbol"),
+	      "code_symbol: \"%s\"", name);
+	CHECK(!strcmp(symbol_at((const void *)main, tiny, sizeof(tiny)), "mai"), "truncated: \"%s\"", tiny);
+	CHECK(!strcmp(symbol_at(&a_global_int, name, sizeof(name)), ""), "a variable: \"%s\"", name);
+	CHECK(!strcmp(symbol_at(heap, name, sizeof(name)), ""), "the heap: \"%s\"", name);
+	free(heap);
+	group_end();
+}
+
 static void test_fds(void)
 {
 	static struct {
@@ -1369,6 +1424,7 @@ int main(void)
 	test_format_str();
 	test_report_call();
 	test_paths();
+	test_symbols();
 	test_fds();
 	test_replicate();
 	printf("%d passed, %d failed\n", npass, nfail);
