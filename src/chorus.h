@@ -151,6 +151,7 @@ struct call {
 	long ret;	  /* leader's (or emulated) result */
 	uint8_t own_pid;  /* arguments set to each variant's real pid once compared */
 	struct vset *pid_set[6]; /* for own_pid: whose pid (NULL: the caller's own) */
+	int8_t own_path;  /* argument + 1: a /proc path by the program's ids, each variant's own once compared */
 	struct vset *child; /* the set a fork made */
 	long lead_regs_args[6];
 	int newfd_kind;	  /* how followers mirror the first new descriptor */
@@ -436,11 +437,13 @@ int replicate_outputs(struct vset *set, struct task *from, struct task *to, long
 int fd_private(const struct fdstate *f, long fd);
 void fd_set_private(struct fdstate *f, long fd, int kind);
 int path_private_kind(const char *path);
+int proc_file_kind(const char *path);
 bool path_private(const char *path);
 void shm_set_private(bool own);
 int fd_mirror_kind(pid_t leader, int fd);
 void fd_exec_sync(struct vset *set);
 void fd_forget(struct vset *set, long fd);
+void own_path_apply(struct vset *set);
 bool io_by_monitor(struct vset *set);
 bool pipe_write_begin(struct vset *set);
 void pipe_writes_retry(void);

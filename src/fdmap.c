@@ -26,12 +26,18 @@ void fd_set_private(struct fdstate *f, long fd, int kind)
 /* A private path whose text holds the process's own pid: stat, status. */
 int path_private_kind(const char *path)
 {
-	const char *base = strrchr(path, '/');
-
 	if (!path_private(path))
 		return PRIV_NONE;
 	if (strcmp(path, "/proc/self") == 0 || strcmp(path, "/proc/thread-self") == 0)
 		return PRIV_SELF;
+	return proc_file_kind(path);
+}
+
+/* A file of a process's own in /proc: PRIV_PROCSTAT if it shows its pid (stat, status), else PRIV_PLAIN. */
+int proc_file_kind(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
 	if (base && (strcmp(base, "/stat") == 0 || strcmp(base, "/status") == 0))
 		return PRIV_PROCSTAT;
 	return PRIV_PLAIN;

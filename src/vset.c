@@ -503,6 +503,7 @@ static void begin_call(struct vset *set, long nr)
 	if (gives_turn(c))
 		sched_release(set);
 	apply_own_pid(set);
+	own_path_apply(set);
 	run_policy(set);
 }
 

@@ -51,14 +51,101 @@ static char *leader_path(struct vset *set, struct call *c)
 	return i < 0 ? NULL : leader_string(set, c, i);
 }
 
-/* A path under /proc/self makes the call each variant's own: its kind, or PRIV_NONE. */
+/*
+ * /proc/PID/... and /proc/self/task/TID/... by the ids the program sees
+ * (the leader's) name, in the other variants, the leader's process or
+ * nothing. When they name the caller's own process or one of its threads,
+ * the path is each variant's own, as /proc/self is, with its own ids.
+ */
+
+/* Variant v's id for the one at s (up to *end), a pid or tid of the caller's process; 0 if it is not one. */
+static pid_t own_id(struct vset *set, const char *s, const char **end, int v)
+{
+	struct vset *x;
+	char *e;
+	long id;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	errno = 0;
+	id = strtol(s, &e, 10);
+	if ((*e && *e != '/') || errno || id <= 0 || id > INT_MAX)
+		return 0;
+	x = monitor_set_by_vpid((pid_t)id);
+	if (!x || x->p != set->p || v >= x->n)
+		return 0;
+	*end = e;
+	return x->t[v].tid;
+}
+
+/* Variant v's form of path, in out: true if path names the caller's process or a thread of it by number. */
+static bool proc_own_path(struct vset *set, const char *path, int v, char *out, size_t len)
+{
+	const char *rest = path + 6;
+	bool by_id = false;
+	size_t n = 0;
+	pid_t id;
+
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	if ((id = own_id(set, rest, &rest, v)) > 0)
+		by_id = (n = (size_t)snprintf(out, len, "/proc/%d", id)) < len;
+	else if (strncmp(rest, "self", 4) == 0 && (rest[4] == '/' || !rest[4]))
+		n = (size_t)snprintf(out, len, "/proc/%.4s", rest), rest += 4;
+	else
+		return false;
+	if (n < len && strncmp(rest, "/task/", 6) == 0 && (id = own_id(set, rest + 6, &rest, v)) > 0)
+		by_id = (n += (size_t)snprintf(out + n, len - n, "/task/%d", id)) < len;
+	return by_id && n < len && (size_t)snprintf(out + n, len - n, "%s", rest) < len - n;
+}
+
+/* A path under /proc/self, or naming the program's own ids, makes the call each variant's own: its kind, or PRIV_NONE. */
 static int private_path(struct vset *set, struct call *c)
 {
-	char *path = leader_path(set, c);
+	char *path = leader_path(set, c), own[PATH_MAX];
 	int priv = path ? path_private_kind(path) : PRIV_NONE;
 
+	if (path && proc_own_path(set, path, 0, own, sizeof(own))) {
+		c->own_path = (int8_t)(path_arg(c->nr) + 1);
+		priv = proc_file_kind(path);
+	}
 	free(path);
 	return priv;
+}
+
+/*
+ * Once the call is compared: each other variant's path argument points
+ * to its own form of the leader's path, written below its stack's red
+ * zone; its registers are put back at the call's exit.
+ */
+void own_path_apply(struct vset *set)
+{
+	struct call *c = &set->call;
+	int i = c->own_path - 1;
+	char own[PATH_MAX];
+	char *path;
+
+	if (!c->own_path || !(path = leader_string(set, c, i)))
+		return;
+	for (int v = 1; v < set->n; v++) {
+		struct task *t = &set->t[v];
+		size_t n;
+		uint64_t at;
+
+		if (!proc_own_path(set, path, v, own, sizeof(own)))
+			continue;
+		n = strlen(own) + 1;
+		at = (t->regs.rsp - 128 - n) & ~15UL;
+		if (mem_write(t->tid, at, own, n) < 0)
+			continue; /* the path stays the leader's: the results tell */
+		if (!t->substituted) {
+			t->saved = t->regs;
+			t->substituted = true;
+		}
+		arg_set(&t->regs, i, (long)at);
+		regs_put(t);
+	}
+	free(path);
 }
 
 /* Whether argument i, a path, is one each variant has its own of. */
@@ -100,6 +187,10 @@ void sys_path_pre(struct vset *set, struct call *c)
 		return;
 	c->policy = RUN_OWN;
 	c->per_variant = true;
+	if (c->own_path) { /* its path is put back at the exit */
+		c->policy = RUN_ALLR;
+		c->own_results = true;
+	}
 	if ((c->nr == __NR_readlink || c->nr == __NR_readlinkat) && kind == PRIV_SELF) {
 		c->policy = RUN_ALLR; /* "/proc/self" names the pid: the leader's */
 		c->own_results = true;
@@ -199,10 +290,21 @@ static bool refuse_mem(struct vset *set, struct call *c)
 	return bad;
 }
 
+/* open and openat read their mode only to create a file: else it is whatever the register held. */
+static void mode_unused(struct vset *set, struct call *c)
+{
+	int flags_at = c->nr == __NR_openat ? 2 : 1;
+	long flags = arg_get(&set->t[0].regs, flags_at);
+
+	if (c->nr != __NR_creat && !(flags & O_CREAT) && (flags & O_TMPFILE) != O_TMPFILE)
+		c->arg[flags_at + 1].kind = A_NONE;
+}
+
 void sys_open_pre(struct vset *set, struct call *c)
 {
 	if (refuse_mem(set, c))
 		return;
+	mode_unused(set, c);
 	tmpname_reconcile(set, c);
 	c->priv_kind = private_path(set, c);
 	if (c->priv_kind) {

@@ -1,9 +1,13 @@
-/* Open flags: O_CREAT|O_EXCL, O_APPEND (also with pwrite), O_TRUNC, O_CLOEXEC, O_DIRECTORY, umask on create. */
+/*
+ * Open flags: O_CREAT|O_EXCL, O_APPEND (also with pwrite), O_TRUNC, O_CLOEXEC, O_DIRECTORY, umask on create;
+ * a mode argument without O_CREAT is left unread (here a stack address, as raw syscalls in jemalloc leave it).
+ */
 #define _GNU_SOURCE
 #include "check.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 static off_t size_of(const char *path)
 {
@@ -108,6 +112,15 @@ int main(void)
     CHECK((fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY);
     CHECK(write(fd, "created\n", 8) == 8);
     CHECK_SYS(close(fd));
+
+    {
+        int here = 0;
+
+        CHECK_SYS(fd = (int)syscall(SYS_open, "created.txt", O_RDONLY, (long)&here));
+        CHECK_SYS(close(fd));
+        CHECK_SYS(fd = (int)syscall(SYS_openat, AT_FDCWD, "created.txt", O_RDONLY, (long)&here));
+        CHECK_SYS(close(fd));
+    }
 
     printf("log.txt holds: new\n");
     pass("file_flags");

@@ -219,6 +219,48 @@ if __name__ == '__main__':
         print(sum(pool.map(square, range(100))))
 PY
 
+# memcached with four worker threads on a unix socket, and eight client
+# threads, each with its own connection, setting and reading keys.
+cat >mc_clients.py <<'PY'
+import os, socket, subprocess, threading, time
+args = ["memcached", "-s", "mc.sock", "-t", "4", "-A"] + (["-u", "root"] if os.geteuid() == 0 else [])
+server = subprocess.Popen(args)
+for _ in range(500):
+    if os.path.exists("mc.sock"):
+        break
+    time.sleep(0.01)
+def talk(s, f, line, data=None):
+    s.sendall(line + b"\r\n" + (data + b"\r\n" if data is not None else b""))
+    return f.readline()
+results = {}
+def client(i):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("mc.sock")
+    f = s.makefile("rb")
+    stored = found = 0
+    for j in range(100):
+        key = b"k%d_%d" % (i, j)
+        stored += talk(s, f, b"set %s 0 0 %d" % (key, len(key)), key) == b"STORED\r\n"
+        if talk(s, f, b"get " + key).startswith(b"VALUE") and f.readline() == key + b"\r\n" and f.readline() == b"END\r\n":
+            found += 1
+        talk(s, f, b"incr counter 1")
+    results[i] = (stored, found)
+    s.close()
+s = socket.socket(socket.AF_UNIX)
+s.connect("mc.sock")
+f = s.makefile("rb")
+print(talk(s, f, b"set counter 0 0 1", b"0"))
+threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(sorted(results.items()))
+print(talk(s, f, b"get counter"), f.readline())
+talk(s, f, b"shutdown")
+print("server exit", server.wait())
+PY
+
 # A small C project, built with make -j2 and gcc.
 mkdir -p proj
 for i in 1 2 3 4; do printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" >"proj/f$i.c"; done

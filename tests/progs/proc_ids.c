@@ -1,0 +1,91 @@
+/*
+ * /proc paths by the ids the program sees: /proc/PID/... with its own pid
+ * and /proc/self/task/TID/... with a thread's tid (pthread_setname_np and
+ * pthread_getname_np on another thread open /proc/self/task/TID/comm).
+ */
+#define _GNU_SOURCE
+#include "check.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sys/stat.h>
+
+static pthread_barrier_t named, done;
+static pid_t worker_tid;
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    worker_tid = gettid();
+    pthread_barrier_wait(&named); /* the main thread names this thread */
+    pthread_barrier_wait(&done);
+    return NULL;
+}
+
+/* The first line of path, without its newline. */
+static void first_line(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY);
+    ssize_t n;
+
+    CHECK_SYS(fd);
+    CHECK_SYS(n = read(fd, buf, len - 1));
+    buf[n] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    CHECK_SYS(close(fd));
+}
+
+/* The number after key in /proc/PID/status. */
+static long status_field(pid_t pid, const char *key)
+{
+    char path[64], buf[4096], *at;
+    int fd;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", pid);
+    CHECK_SYS(fd = open(path, O_RDONLY));
+    CHECK_SYS(n = read(fd, buf, sizeof(buf) - 1));
+    buf[n] = 0;
+    CHECK_SYS(close(fd));
+    CHECK((at = strstr(buf, key)) != NULL);
+    return atol(at + strlen(key));
+}
+
+int main(void)
+{
+    char path[128], buf[PATH_MAX], name[16];
+    pthread_t t;
+    struct stat st;
+    ssize_t n;
+
+    CHECK(pthread_barrier_init(&named, NULL, 2) == 0);
+    CHECK(pthread_barrier_init(&done, NULL, 2) == 0);
+    CHECK(pthread_create(&t, NULL, worker, NULL) == 0);
+    pthread_barrier_wait(&named);
+
+    CHECK(pthread_setname_np(t, "worker-1") == 0);
+    CHECK(pthread_getname_np(t, name, sizeof(name)) == 0);
+    printf("thread name: %s\n", name);
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", getpid(), worker_tid);
+    first_line(path, buf, sizeof(buf));
+    printf("by /proc/PID/task/TID: %s\n", buf);
+
+    snprintf(path, sizeof(path), "/proc/%d/comm", getpid());
+    first_line(path, buf, sizeof(buf));
+    printf("own comm: %s\n", buf);
+    snprintf(path, sizeof(path), "/proc/%d/exe", getpid());
+    CHECK_SYS(n = readlink(path, buf, sizeof(buf) - 1));
+    buf[n] = 0;
+    printf("own exe: %s\n", strrchr(buf, '/') + 1);
+    snprintf(path, sizeof(path), "/proc/%d/task/%d", getpid(), worker_tid);
+    CHECK_SYS(stat(path, &st));
+    printf("task directory: %s\n", S_ISDIR(st.st_mode) ? "yes" : "no");
+    CHECK(status_field(getpid(), "\nPid:\t") == getpid());
+    printf("status shows its own pid\n");
+
+    pthread_barrier_wait(&done);
+    CHECK(pthread_join(t, NULL) == 0);
+    pass("proc_ids");
+    return 0;
+}
