@@ -261,6 +261,56 @@ talk(s, f, b"shutdown")
 print("server exit", server.wait())
 PY
 
+# redis with its background threads (UNLINK frees a big set in one) on a
+# unix socket, and eight client threads, each with its own connection.
+cat >redis_clients.py <<'PY'
+import os, socket, subprocess, threading, time
+# jemalloc's purging reads the clock after a count of allocations drawn from the
+# address of each thread's data: variants would read it at different points.
+env = dict(os.environ, MALLOC_CONF="dirty_decay_ms:0")
+server = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", "redis.sock", "--save", "",
+                           "--appendonly", "no", "--logfile", "/dev/null", "--io-threads", "1"], env=env)
+for _ in range(500):
+    if os.path.exists("redis.sock"):
+        break
+    time.sleep(0.01)
+def command(f, s, *words):
+    s.sendall(b"*%d\r\n" % len(words) + b"".join(b"$%d\r\n%s\r\n" % (len(w), w) for w in words))
+    line = f.readline()
+    if line[:1] == b"$" and int(line[1:]) >= 0:
+        return f.readline()[:-2]
+    return line[:-2]
+def connect():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("redis.sock")
+    return s, s.makefile("rb")
+results = {}
+def client(i):
+    s, f = connect()
+    ok = 0
+    for j in range(60):
+        key = b"k%d_%d" % (i, j)
+        ok += command(f, s, b"SET", key, key * 3) == b"+OK"
+        ok += command(f, s, b"GET", key) == key * 3
+        command(f, s, b"INCR", b"counter")
+        command(f, s, b"RPUSH", b"list", key)
+        if j % 10 == 0:
+            command(f, s, b"UNLINK", b"big%d" % i)  # freed by a background thread
+            command(f, s, b"SADD", b"big%d" % i, *[b"m%d" % m for m in range(100)])
+    results[i] = ok
+    s.close()
+threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+s, f = connect()
+print(sorted(results.items()))
+print(command(f, s, b"GET", b"counter"), command(f, s, b"LLEN", b"list"), command(f, s, b"DBSIZE"))
+command(f, s, b"SHUTDOWN", b"NOSAVE")
+print("server exit", server.wait())
+PY
+
 # A small C project, built with make -j2 and gcc.
 mkdir -p proj
 for i in 1 2 3 4; do printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" >"proj/f$i.c"; done
