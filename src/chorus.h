@@ -180,7 +180,12 @@ struct code_map;
 
 /* Per-process descriptor facts the monitor needs. */
 #define FD_TRACK 1024
-enum { PRIV_NONE, PRIV_PLAIN, PRIV_PROCSTAT, PRIV_SIGNALFD, PRIV_SELF };
+/*
+ * Descriptors whose file is each variant's own: a /proc/self file (plain,
+ * or showing the pid), a signalfd, /proc/self itself, and an end of a pipe
+ * made non-blocking by pipe2, whose data is each variant's own too.
+ */
+enum { PRIV_NONE, PRIV_PLAIN, PRIV_PROCSTAT, PRIV_SIGNALFD, PRIV_SELF, PRIV_PIPE };
 struct fdstate {
 	uint8_t priv[FD_TRACK]; /* fds whose data is each variant's own, and of what kind */
 	int mon[FD_TRACK];	/* the monitor's copy of the leader's fd: 0 none yet, -1 not usable */

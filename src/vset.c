@@ -342,6 +342,28 @@ static void load_call(struct vset *set, long nr)
 	memcpy(c->arg, c->d->arg, sizeof(c->arg));
 }
 
+/*
+ * A pipe made non-blocking by pipe2 is each variant's own: a process
+ * that writes to it for itself (the self-pipe of an event loop, which
+ * libuv's signal handler fills with a pointer and a signal number) reads
+ * what it wrote, each variant its own. Reads and writes run in every
+ * variant and return the same counts; what is written is not compared
+ * (it stays inside the program, and a pointer in it differs). A call
+ * that may block (the pipe was made blocking since) gives up the turn.
+ */
+static bool own_pipe_rule(struct vset *set, struct call *c)
+{
+	long fd = arg_get(&set->t[0].regs, 0);
+
+	if (c->nr != __NR_read && c->nr != __NR_write && c->nr != __NR_readv && c->nr != __NR_writev)
+		return false;
+	c->policy = RUN_ALLR;
+	c->per_variant = true;
+	c->arg[1].kind = A_PTR;
+	c->blocking = !(fd_flags(set->t[0].tid, (int)fd) & O_NONBLOCK);
+	return true;
+}
+
 /* A call on a descriptor whose data is each variant's own runs in each. */
 static void private_fd_rule(struct vset *set, struct call *c)
 {
@@ -350,9 +372,9 @@ static void private_fd_rule(struct vset *set, struct call *c)
 	if (c->nargs == 0 || c->arg[0].kind != A_FD)
 		return;
 	kind = fd_private(&set->p->fds, arg_get(&set->t[0].regs, 0));
-	if (!kind)
+	if (!kind || (kind == PRIV_PIPE && own_pipe_rule(set, c)))
 		return;
-	if (kind != PRIV_PLAIN && (c->nr == __NR_read || c->nr == __NR_pread64)) {
+	if (kind != PRIV_PLAIN && kind != PRIV_PIPE && (c->nr == __NR_read || c->nr == __NR_pread64)) {
 		c->policy = RUN_ALLR; /* read, then put the leader's pid in the text */
 		c->per_variant = c->own_results = true;
 		c->priv_kind = kind;

@@ -440,10 +440,11 @@ void sys_ioctl_pre(struct vset *set, struct call *c)
 	apply_rule(set, c, ioctl_rules, sizeof(ioctl_rules) / sizeof(ioctl_rules[0]), ENOTTY);
 }
 
-/* pipe, socketpair: each variant made its own pair; the numbers must agree. */
+/* pipe, socketpair: each variant made its own pair; the numbers must agree. A non-blocking pipe stays each variant's own. */
 void sys_pair_post(struct vset *set, struct call *c)
 {
 	int i = c->nr == __NR_socketpair ? 3 : 0, lead[2], other[2];
+	bool own_pipe = c->nr == __NR_pipe2 && (arg_get(&set->t[0].regs, 1) & O_NONBLOCK);
 
 	if ((long)set->t[0].regs.rax < 0)
 		return;
@@ -458,5 +459,5 @@ void sys_pair_post(struct vset *set, struct call *c)
 		}
 	}
 	for (int k = 0; k < 2; k++)
-		fd_set_private(&set->p->fds, lead[k], PRIV_NONE);
+		fd_set_private(&set->p->fds, lead[k], own_pipe ? PRIV_PIPE : PRIV_NONE);
 }
