@@ -311,6 +311,31 @@ command(f, s, b"SHUTDOWN", b"NOSAVE")
 print("server exit", server.wait())
 PY
 
+# python's ThreadingHTTPServer on a loopback port, and eight client threads.
+cat >http_threads.py <<'PY'
+import http.server, threading, urllib.request
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+serving = threading.Thread(target=server.serve_forever)
+serving.start()
+got = {}
+def fetch(i):
+    name = ["words.txt", "numbers.txt", "blob.bin", "sub/one.txt"][i % 4]
+    with urllib.request.urlopen("http://127.0.0.1:%d/%s" % (server.server_address[1], name)) as r:
+        got[i] = (name, r.status, len(r.read()))
+clients = [threading.Thread(target=fetch, args=(i,)) for i in range(8)]
+for c in clients:
+    c.start()
+for c in clients:
+    c.join()
+print(sorted(got.items()))
+server.shutdown()
+serving.join()
+print("served")
+PY
+
 # A small C project, built with make -j2 and gcc.
 mkdir -p proj
 for i in 1 2 3 4; do printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" >"proj/f$i.c"; done
