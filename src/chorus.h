@@ -67,6 +67,7 @@ enum arg_kind {
 	A_SIGSET,  /* sigset_t in, size in argument `len` */
 	A_SADDR,   /* socket address in, length in argument `len` */
 	A_FLOCK,   /* struct flock in and out; its padding is not compared */
+	A_POLLFD,  /* struct pollfd array, count in argument `len`: fd and events in, revents out */
 };
 
 struct arg_desc {

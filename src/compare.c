@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +168,14 @@ static void blob_flock(struct blob *b, pid_t pid, uint64_t addr)
 	}
 }
 
+/* An array of n struct pollfd as poll reads it: revents, an output only, may hold anything. */
+static void blob_pollfd(struct blob *b, pid_t pid, uint64_t addr, long n)
+{
+	blob_read(b, pid, addr, (size_t)(n > 0 && n < 65536 ? n : 0) * sizeof(struct pollfd));
+	for (size_t at = 0; at + sizeof(struct pollfd) <= b->n; at += sizeof(struct pollfd))
+		memset(b->p + at + offsetof(struct pollfd, revents), 0, sizeof(short));
+}
+
 long blob_len_arg(const struct task *t, const struct arg_desc *a)
 {
 	return arg_get(&t->regs, a->len);
@@ -176,7 +185,7 @@ bool arg_has_input(const struct arg_desc *a)
 {
 	switch (a->kind) {
 	case A_STR: case A_IN: case A_INS: case A_IOS: case A_IOA: case A_IOV_IN:
-	case A_STRV: case A_MSG_IN: case A_FDSET: case A_SIGSET: case A_SADDR: case A_FLOCK:
+	case A_STRV: case A_MSG_IN: case A_FDSET: case A_SIGSET: case A_SADDR: case A_FLOCK: case A_POLLFD:
 		return true;
 	}
 	return false;
@@ -201,6 +210,7 @@ int blob_load(struct blob *b, struct task *t, const struct arg_desc *a, int i)
 	case A_IOS: blob_read(b, t->tid, p, a->size); break;
 	case A_SADDR: blob_sockaddr(b, t->tid, p, len); break;
 	case A_FLOCK: blob_flock(b, t->tid, p); break;
+	case A_POLLFD: blob_pollfd(b, t->tid, p, len); break;
 	case A_IOA: blob_read(b, t->tid, p, (size_t)(len > 0 && len < 65536 ? len : 0) * a->size); break;
 	case A_IOV_IN: blob_iov(b, t->tid, p, len); break;
 	case A_MSG_IN: blob_msg(b, t->tid, p); break;

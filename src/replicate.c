@@ -100,7 +100,7 @@ static size_t out_bytes(const struct task *t, const struct arg_desc *a, long ret
 	case A_OUTS:
 	case A_IOS: return a->size;
 	case A_FLOCK: return sizeof(struct flock);
-	case A_IOA: return (size_t)(len > 0 ? len : 0) * a->size;
+	case A_IOA: case A_POLLFD: return (size_t)(len > 0 ? len : 0) * a->size;
 	case A_OUTA: return (size_t)ret * a->size;
 	case A_FDSET: return (size_t)((arg_get(&t->regs, 0) + 63) / 64 * 8);
 	case A_OUTL:

@@ -39,6 +39,7 @@
 #define IOS(T)	{ A_IOS, 0, sizeof(T) }
 #define IOA(n, T) { A_IOA, n, sizeof(T) }
 #define OUTA(T)	{ A_OUTA, 0, sizeof(T) }
+#define POLLFD(n) { A_POLLFD, n, sizeof(struct pollfd) }
 
 #define NARGS(...) ((int)(sizeof((struct arg_desc[]){ __VA_ARGS__ }) / sizeof(struct arg_desc)))
 

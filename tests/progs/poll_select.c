@@ -1,4 +1,7 @@
-/* Readiness on a pipe with poll, ppoll, select and pselect, including short timeouts and hang-up. */
+/*
+ * Readiness on a pipe with poll, ppoll, select and pselect, including short timeouts and hang-up;
+ * revents left holding whatever was there (here bits of a stack address) before poll.
+ */
 #define _GNU_SOURCE
 #include "check.h"
 
@@ -17,6 +20,7 @@ int main(void)
     CHECK(poll(pf, 2, 0) == 1);
     CHECK(pf[0].revents == 0 && pf[1].revents == POLLOUT);
     CHECK(write(p[1], "x", 1) == 1);
+    pf[0].revents = (short)((uintptr_t)&c >> 4);
     CHECK(poll(pf, 1, 1000) == 1 && pf[0].revents == POLLIN);
     CHECK(read(p[0], &c, 1) == 1);
 

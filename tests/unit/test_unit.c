@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -196,7 +197,7 @@ static bool uses_len(int kind)
 {
 	switch (kind) {
 	case A_IN: case A_OUT: case A_IOA: case A_IOV_IN: case A_IOV_OUT:
-	case A_OUTL: case A_SIGSET: case A_SADDR:
+	case A_OUTL: case A_SIGSET: case A_SADDR: case A_POLLFD:
 		return true;
 	}
 	return false;
@@ -205,7 +206,7 @@ static bool uses_len(int kind)
 static bool uses_size(int kind)
 {
 	switch (kind) {
-	case A_INS: case A_OUTS: case A_IOS: case A_IOA: case A_OUTA:
+	case A_INS: case A_OUTS: case A_IOS: case A_IOA: case A_OUTA: case A_POLLFD:
 		return true;
 	}
 	return false;
@@ -271,7 +272,7 @@ static void test_table(void)
 					   a->kind);
 				continue;
 			}
-			if (!CHECK(a->kind > A_NONE && a->kind <= A_FLOCK, "%s: argument %d has invalid kind %d", d->name,
+			if (!CHECK(a->kind > A_NONE && a->kind <= A_POLLFD, "%s: argument %d has invalid kind %d", d->name,
 				   k + 1, a->kind))
 				continue;
 			if (uses_size(a->kind))
@@ -786,7 +787,7 @@ static void test_compare_misc(void)
 	char *x = dup_str("abcdefgh"), *y = dup_str("zyxwvuts");
 	int v;
 
-	group("compare: PTR, fd_set, flock");
+	group("compare: PTR, fd_set, flock, pollfd");
 	/* PTR arguments are neither compared nor followed. */
 	setup("munmap", 2);
 	argp(0, 0, x);
@@ -869,6 +870,25 @@ static void test_compare_misc(void)
 		fb.l_start = 11;
 		v = cmp_call();
 		CHECK(v == 1 && has(why, "argument 3"), "struct flock with different l_start: %d, \"%s\"", v, why);
+	}
+
+	/* struct pollfd: revents, an output, is not compared; fd and events are. */
+	{
+		struct pollfd pa[2] = { { 3, POLLIN, 0x1234 }, { 4, POLLOUT, 0 } };
+		struct pollfd pb[2] = { { 3, POLLIN, 0 }, { 4, POLLOUT, 0x5678 } };
+
+		setup("poll", 2);
+		argp(0, 0, pa);
+		argp(1, 0, pb);
+		arg_all(1, 2);
+		arg_all(2, 100);
+		CHECK(cmp_call() == 0, "pollfd arrays differing only in revents differ: %s", why);
+		pb[1].events = POLLIN;
+		v = cmp_call();
+		CHECK(v == 1 && has(why, "argument 1"), "pollfd arrays with different events: %d, \"%s\"", v, why);
+		pb[1].events = POLLOUT;
+		pb[0].fd = 5;
+		CHECK(cmp_call() == 1, "pollfd arrays with different descriptors compare equal");
 	}
 	free(x);
 	free(y);
