@@ -232,6 +232,7 @@ struct proc {
 	unsigned looked;	/* signals_look()'s round when it last read ShdPnd */
 	bool shared;		/* a signal for the process was pending then */
 	bool taken;		/* a held thread set was let go for it in that round */
+	struct ep_regs *ep;	/* epoll registrations whose data differ between variants (sys/epoll.c) */
 };
 
 enum phase {
@@ -450,6 +451,8 @@ int fd_mirror_kind(pid_t leader, int fd);
 void fd_exec_sync(struct vset *set);
 void fd_forget(struct vset *set, long fd);
 void own_path_apply(struct vset *set);
+void ep_copy(struct proc *to, const struct proc *from);
+void ep_free(struct proc *p);
 bool io_by_monitor(struct vset *set);
 bool pipe_write_begin(struct vset *set);
 void pipe_writes_retry(void);
@@ -470,6 +473,9 @@ int format_str(char *out, size_t outlen, const unsigned char *s, size_t n, size_
 
 /* sys handlers */
 void sys_open_pre(struct vset *set, struct call *c);
+void sys_epoll_ctl_pre(struct vset *set, struct call *c);
+void sys_epoll_ctl_post(struct vset *set, struct call *c);
+void sys_epoll_wait_post(struct vset *set, struct call *c);
 void sys_open_post(struct vset *set, struct call *c);
 void sys_signalfd_pre(struct vset *set, struct call *c);
 void sys_signalfd_post(struct vset *set, struct call *c);

@@ -72,6 +72,7 @@ struct proc *proc_new(const struct proc *from, struct vset *main)
 	if (from) {
 		memcpy(p->fds.priv, from->fds.priv, sizeof(p->fds.priv));
 		p->sig = from->sig;
+		ep_copy(p, from);
 	}
 	p->main = main;
 	p->sets = 1;
@@ -89,6 +90,7 @@ static void turn_put(struct turn *tn)
 
 void proc_free(struct proc *p)
 {
+	ep_free(p);
 	turn_put(p->turn);
 	free(p);
 }

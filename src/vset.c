@@ -728,6 +728,7 @@ static void exec_done(struct vset *set)
 			set->t[i].placed = false;
 		signals_after_exec(set);
 		fd_exec_sync(set);
+		ep_free(set->p);
 	}
 	resume_all(set);
 }

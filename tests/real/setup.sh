@@ -336,6 +336,58 @@ serving.join()
 print("served")
 PY
 
+# nginx (a master and two workers, which keep pointers in their epoll
+# registrations) on a unix socket, and six client threads.
+cat >nginx_clients.py <<'PY'
+import os, shutil, signal, socket, subprocess, tempfile, threading, time
+# nginx, a master and two worker processes, on a unix socket; its pid file,
+# logs and temporary files go to a directory of their own, removed at the end.
+run = tempfile.mkdtemp(prefix="nginx-")
+sock = os.path.join(run, "http.sock")
+with open(os.path.join(run, "nginx.conf"), "w") as f:
+    f.write("""daemon off; master_process on; worker_processes 2;
+error_log %(run)s/error.log; pid %(run)s/nginx.pid;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path %(run)s/body; proxy_temp_path %(run)s/proxy;
+  fastcgi_temp_path %(run)s/fastcgi; uwsgi_temp_path %(run)s/uwsgi; scgi_temp_path %(run)s/scgi;
+  server { listen unix:%(sock)s; root %(root)s; }
+}
+""" % {"run": run, "sock": sock, "root": os.getcwd()})
+server = subprocess.Popen(["/usr/sbin/nginx", "-p", run, "-c", os.path.join(run, "nginx.conf")])
+for _ in range(500):
+    if os.path.exists(sock):
+        break
+    time.sleep(0.01)
+def get(path):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sock)
+    s.sendall(b"GET /%s HTTP/1.0\r\n\r\n" % path.encode())
+    reply = b""
+    while True:
+        part = s.recv(65536)
+        if not part:
+            break
+        reply += part
+    s.close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), len(body)
+results = {}
+def client(i):
+    results[i] = [get(name) for name in ("words.txt", "numbers.txt", "blob.bin", "missing")]
+threads = [threading.Thread(target=client, args=(i,)) for i in range(6)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+for i in sorted(results):
+    print(i, results[i])
+server.send_signal(signal.SIGQUIT)
+print("nginx exit", server.wait())
+shutil.rmtree(run)
+PY
+
 # A small C project, built with make -j2 and gcc.
 mkdir -p proj
 for i in 1 2 3 4; do printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" >"proj/f$i.c"; done
