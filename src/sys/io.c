@@ -204,8 +204,9 @@ bool call_in_monitor(struct vset *set)
  * up meanwhile, or neither moves; but another thread could then rewrite
  * the buffer the monitor compared before the kernel reads it. So the
  * monitor makes such a call itself (write, writev, sendto, or sendmsg
- * without control messages), from the data and address it compared,
- * without blocking: on a descriptor
+ * with no control message but descriptors passed, SCM_RIGHTS, which go
+ * as the monitor's copies of the leader's with the first bytes sent),
+ * from the data and address it compared, without blocking: on a descriptor
  * of its own for a pipe (opened through /proc: another open file of the
  * same pipe, made non-blocking), or with MSG_DONTWAIT on a copy of the
  * socket; it goes on as room comes. The variants' calls are skipped and
@@ -213,6 +214,8 @@ bool call_in_monitor(struct vset *set)
  * writing thread ends it as it would end the call: with the count sent,
  * or, before anything was, with EINTR or a restart (SA_RESTART).
  */
+#define MAX_RIGHTS 64
+
 struct pipe_write {
 	struct vset *set;
 	int fd;
@@ -220,6 +223,11 @@ struct pipe_write {
 	int flags; /* send's */
 	struct sockaddr_storage to; /* where a datagram goes (tolen 0: connected) */
 	socklen_t tolen;
+	union { /* SCM_RIGHTS to go with the first bytes, naming the monitor's copies */
+		char buf[CMSG_SPACE(MAX_RIGHTS * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	size_t ctllen; /* 0 once sent, or when there are none */
 	char *buf;
 	size_t len, done;
 	struct pipe_write *next;
@@ -263,6 +271,37 @@ static int out_fd(struct vset *set, long fd, bool *sock)
 	return open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC); /* fails with no reader: the leader gets EPIPE */
 }
 
+/* Calls fn on every descriptor of the SCM_RIGHTS messages in w->ctl. */
+static void each_right(struct pipe_write *w, void (*fn)(int *fd, void *arg), void *arg)
+{
+	struct msghdr m = { .msg_control = w->ctl.buf, .msg_controllen = w->ctllen };
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		for (size_t at = CMSG_LEN(0); at + sizeof(int) <= c->cmsg_len; at += sizeof(int))
+			fn((int *)(void *)((char *)c + at), arg);
+}
+
+static void close_right(int *fd, void *arg)
+{
+	(void)arg;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* The rights went with the first bytes, or the call ends: the monitor's copies close. */
+static void drop_rights(struct pipe_write *w)
+{
+	each_right(w, close_right, NULL);
+	w->ctllen = 0;
+}
+
+/* Replaces a leader's descriptor in the message by the monitor's copy of it (-1 if it cannot). */
+static void copy_right(int *fd, void *arg)
+{
+	*fd = fd_copy(arg, *fd);
+}
+
 static void pipe_write_free(struct pipe_write *w)
 {
 	for (struct pipe_write **pp = &pending; *pp; pp = &(*pp)->next)
@@ -271,6 +310,7 @@ static void pipe_write_free(struct pipe_write *w)
 			break;
 		}
 	w->set->pw = NULL;
+	drop_rights(w);
 	close(w->fd);
 	free(w->buf);
 	free(w);
@@ -282,12 +322,15 @@ static bool pipe_write_more(struct pipe_write *w, long *ret)
 {
 	const char *at = w->buf + w->done;
 	size_t left = w->len - w->done;
-	ssize_t r = !w->sock ? write(w->fd, at, left) :
-		    sendto(w->fd, at, left, w->flags | MSG_DONTWAIT | MSG_NOSIGNAL,
-			   w->tolen ? (struct sockaddr *)&w->to : NULL, w->tolen);
+	struct iovec v = { (void *)at, left };
+	struct msghdr m = { .msg_name = w->tolen ? &w->to : NULL, .msg_namelen = w->tolen, .msg_iov = &v,
+			    .msg_iovlen = 1, .msg_control = w->ctllen ? w->ctl.buf : NULL, .msg_controllen = w->ctllen };
+	ssize_t r = !w->sock ? write(w->fd, at, left) : sendmsg(w->fd, &m, w->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
 
-	if (r > 0)
+	if (r > 0) {
 		w->done += (size_t)r;
+		drop_rights(w);
+	}
 	if (w->done == w->len) {
 		*ret = (long)w->len;
 		return true;
@@ -342,19 +385,61 @@ static bool address_of(struct vset *set, struct pipe_write *w, uint64_t addr, lo
 	return mem_read(set->t[0].tid, addr, &w->to, (size_t)len) == len;
 }
 
+/* Whether every cmsg of w->ctl passes descriptors (SCM_RIGHTS), and there are at most MAX_RIGHTS. */
+static bool only_rights(struct pipe_write *w)
+{
+	struct msghdr m = { .msg_control = w->ctl.buf, .msg_controllen = w->ctllen };
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+			return false;
+	return true;
+}
+
+static void count_bad(int *fd, void *arg)
+{
+	*(int *)arg += *fd < 0;
+}
+
+/*
+ * The descriptors a sendmsg passes (SCM_RIGHTS, the only control message
+ * the monitor sends for it), as the monitor's copies of the leader's, in
+ * w->ctl; false if there are others, or a copy cannot be made.
+ */
+static bool rights_of(struct vset *set, struct pipe_write *w, const struct msghdr *m)
+{
+	int bad = 0;
+
+	if (m->msg_controllen > sizeof(w->ctl.buf) ||
+	    mem_read(set->t[0].tid, (uint64_t)(uintptr_t)m->msg_control, w->ctl.buf, m->msg_controllen) !=
+		    (ssize_t)m->msg_controllen)
+		return false;
+	w->ctllen = m->msg_controllen;
+	if (!only_rights(w)) {
+		w->ctllen = 0;
+		return false;
+	}
+	each_right(w, copy_right, set);
+	each_right(w, count_bad, &bad);
+	if (bad)
+		drop_rights(w);
+	return !bad;
+}
+
 /*
  * A call the monitor can send for the set (write, writev, sendto, sendmsg
- * without control messages): its flags and address into w, and in *skip
- * how many bytes of the compared data argument are not sent (sendmsg's
- * name comes first).
+ * with no control message but descriptors): its flags, address and
+ * descriptors into w; in *skip how many bytes of the compared data
+ * argument come before the data (sendmsg's name), in *tail how many after
+ * (its control messages).
  */
-static bool sendable(struct vset *set, struct pipe_write *w, size_t *skip)
+static bool sendable(struct vset *set, struct pipe_write *w, size_t *skip, size_t *tail)
 {
 	const struct user_regs_struct *r = &set->t[0].regs;
 	long nr = set->call.nr;
 	struct msghdr m;
 
-	*skip = 0;
+	*skip = *tail = 0;
 	if (nr == __NR_write || nr == __NR_writev)
 		return true;
 	if (nr == __NR_sendto) {
@@ -362,16 +447,23 @@ static bool sendable(struct vset *set, struct pipe_write *w, size_t *skip)
 		if (arg_get(r, 4) && !address_of(set, w, (uint64_t)arg_get(r, 4), arg_get(r, 5)))
 			return false;
 	} else if (nr == __NR_sendmsg) {
-		if (mem_read(set->t[0].tid, (uint64_t)arg_get(r, 1), &m, sizeof(m)) != sizeof(m) || m.msg_controllen)
+		if (mem_read(set->t[0].tid, (uint64_t)arg_get(r, 1), &m, sizeof(m)) != sizeof(m))
 			return false;
 		w->flags = (int)arg_get(r, 2);
 		if (m.msg_name && !address_of(set, w, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen))
 			return false;
+		if (m.msg_control && m.msg_controllen && !rights_of(set, w, &m))
+			return false;
 		*skip = m.msg_name ? m.msg_namelen : 0;
+		*tail = m.msg_control ? m.msg_controllen : 0;
 	} else {
 		return false;
 	}
-	return !(w->flags & (MSG_OOB | MSG_DONTWAIT));
+	if (w->flags & (MSG_OOB | MSG_DONTWAIT)) {
+		drop_rights(w);
+		return false;
+	}
+	return true;
 }
 
 /* A call that sends data, in a set that takes turns: made by the monitor. True when it is. */
@@ -379,18 +471,24 @@ bool pipe_write_begin(struct vset *set)
 {
 	struct pipe_write *w = calloc(1, sizeof(*w));
 	struct blob b;
-	size_t skip;
+	size_t skip, tail;
 	long ret;
 
 	if (!w)
 		die("out of memory");
 	w->set = set;
-	if (!sendable(set, w, &skip) || (w->fd = out_fd(set, arg_get(&set->t[0].regs, 0), &w->sock)) < 0) {
+	w->fd = -1;
+	if (!sendable(set, w, &skip, &tail) || (w->fd = out_fd(set, arg_get(&set->t[0].regs, 0), &w->sock)) < 0 ||
+	    (w->ctllen && !w->sock)) {
+		if (w->fd >= 0)
+			close(w->fd);
+		drop_rights(w);
 		free(w);
 		return false;
 	}
-	if (!data_now(set, &b) || b.n < skip) {
+	if (!data_now(set, &b) || b.n < skip + tail) {
 		close(w->fd);
+		drop_rights(w);
 		free(w);
 		blob_free(&b);
 		vset_diverge(set, "the data sent changed in a variant after it was compared");
@@ -399,7 +497,7 @@ bool pipe_write_begin(struct vset *set)
 	if (skip)
 		memmove(b.p, b.p + skip, b.n - skip);
 	w->buf = (char *)b.p;
-	w->len = b.n - skip;
+	w->len = b.n - skip - tail;
 	w->next = pending;
 	pending = w;
 	set->pw = w;

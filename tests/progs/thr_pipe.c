@@ -4,9 +4,10 @@
  * holds, while the main thread of the same process drains it: each call
  * must wait for room without keeping the reader from running. Rounds: one
  * write to a pipe; writes of 100 KiB; a writev of three pieces; then over
- * a socket pair, one write, sends of 100 KiB and sendmsg calls of 100 KiB
- * in three pieces; last, 8 KiB datagrams by sendto to a bound address
- * (the receiver's queue holds 10 of them).
+ * a socket pair, one write, sends of 100 KiB, sendmsg calls of 100 KiB
+ * in three pieces, and the same with a descriptor passed (SCM_RIGHTS) in
+ * each; last, 8 KiB datagrams by sendto to a bound address (the
+ * receiver's queue holds 10 of them).
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -14,6 +15,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 
@@ -21,13 +23,14 @@
 #define PIECE (100 * 1024)
 #define DGRAM 8192
 
-enum how { ONE_WRITE, WRITES, WRITEV, SEND, SENDMSG, SENDTO, ROUNDS };
+enum how { ONE_WRITE, WRITES, WRITEV, SEND, SENDMSG, SENDMSG_FD, SENDTO, ROUNDS };
 
 static int fds[2];
 static unsigned char data[SIZE];
 static enum how how;
 static struct sockaddr_un to;
 static socklen_t tolen;
+static int passed[2]; /* a pipe whose read end goes with each sendmsg of SENDMSG_FD */
 
 static ssize_t send_piece(size_t at, size_t n)
 {
@@ -36,9 +39,22 @@ static ssize_t send_piece(size_t at, size_t n)
     switch (how) {
     case WRITEV: return writev(fds[1], v, 3);
     case SEND: return send(fds[1], data + at, n, 0);
-    case SENDMSG: {
+    case SENDMSG: case SENDMSG_FD: {
+        union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl;
         struct msghdr m = { .msg_iov = v, .msg_iovlen = 3 };
 
+        if (how == SENDMSG_FD) {
+            struct cmsghdr *c;
+
+            memset(&ctl, 0, sizeof(ctl));
+            m.msg_control = ctl.buf;
+            m.msg_controllen = sizeof(ctl.buf);
+            c = CMSG_FIRSTHDR(&m);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int));
+            memcpy(CMSG_DATA(c), &passed[0], sizeof(int));
+        }
         return sendmsg(fds[1], &m, 0);
     }
     case SENDTO: return sendto(fds[1], data + at, n, 0, (struct sockaddr *)&to, tolen);
@@ -48,7 +64,7 @@ static ssize_t send_piece(size_t at, size_t n)
 
 static void *writer(void *arg)
 {
-    size_t piece = how == SENDTO ? DGRAM : how == WRITES || how == SEND || how == SENDMSG ? PIECE : SIZE;
+    size_t piece = how == SENDTO ? DGRAM : how == WRITES || how == SEND || how >= SENDMSG ? PIECE : SIZE;
 
     (void)arg;
     for (size_t at = 0; at < SIZE;) {
@@ -62,19 +78,43 @@ static void *writer(void *arg)
     return NULL;
 }
 
-/* Reads SIZE bytes and checks them. */
-static void drain(void)
+/* Reads up to n bytes into buf; counts the descriptors that came with them (each a pipe's end), closing them. */
+static ssize_t receive(unsigned char *buf, size_t n, int *nfd)
+{
+    union { char buf[CMSG_SPACE(4 * sizeof(int))]; struct cmsghdr align; } ctl;
+    struct iovec v = { buf, n };
+    struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+    ssize_t r = recvmsg(fds[0], &m, 0);
+
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); r > 0 && c; c = CMSG_NXTHDR(&m, c)) {
+        int fd;
+        struct stat st;
+
+        CHECK(c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)));
+        memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+        CHECK_SYS(fstat(fd, &st));
+        CHECK(S_ISFIFO(st.st_mode));
+        CHECK_SYS(close(fd));
+        (*nfd)++;
+    }
+    return r;
+}
+
+/* Reads SIZE bytes and checks them; returns how many descriptors came with them. */
+static int drain(void)
 {
     static unsigned char got[SIZE];
     size_t have = 0;
+    int nfd = 0;
 
     while (have < SIZE) {
-        ssize_t r = read(fds[0], got + have, SIZE - have);
+        ssize_t r = how == SENDMSG_FD ? receive(got + have, SIZE - have, &nfd) : read(fds[0], got + have, SIZE - have);
 
         CHECK(r > 0);
         have += (size_t)r;
     }
     CHECK(memcmp(got, data, SIZE) == 0);
+    return nfd;
 }
 
 /* A datagram socket bound to an abstract name to receive, another to send. */
@@ -91,12 +131,15 @@ static void open_dgram(void)
 int main(void)
 {
     static const char *name[] = { "one write", "writes of 100 KiB", "one writev", "sends of 100 KiB",
-                                  "sendmsg of 100 KiB", "sendto of 8 KiB datagrams" };
+                                  "sendmsg of 100 KiB", "sendmsg of 100 KiB with a descriptor",
+                                  "sendto of 8 KiB datagrams" };
     const char *kind[] = { "pipe", "socket pair", "datagram socket" };
     pthread_t t;
+    int nfd;
 
     for (size_t i = 0; i < SIZE; i++)
         data[i] = (unsigned char)(i * 7 + i / 4096);
+    CHECK_SYS(pipe(passed));
     for (int sock = 0; sock < 3; sock++) {
         if (sock == 2)
             open_dgram();
@@ -106,9 +149,12 @@ int main(void)
             if ((how >= SEND && !sock) || (how == SENDTO) != (sock == 2))
                 continue;
             CHECK(pthread_create(&t, NULL, writer, NULL) == 0);
-            drain();
+            nfd = drain();
             CHECK(pthread_join(t, NULL) == 0);
-            printf("%s, %s: 1 MiB through\n", kind[sock], name[how]);
+            printf("%s, %s: 1 MiB through", kind[sock], name[how]);
+            if (how == SENDMSG_FD)
+                printf(", %d descriptors", nfd);
+            printf("\n");
         }
         CHECK(close(fds[0]) == 0 && close(fds[1]) == 0);
     }
