@@ -264,8 +264,7 @@ struct vset {
 	struct proc *p;	  /* the process this thread set belongs to */
 	bool at_entry;	  /* waits at a syscall entry for its turn */
 	bool sampling;	  /* its tasks are being stopped where they run: does it spin? */
-	uint64_t sampled; /* syscall count + 1 when the tasks' samples were taken (0: none) */
-	struct user_regs_struct *sample; /* each task's registers then (made on first use) */
+	struct spin *spin; /* what the monitor's last look at them found (spin.c), made on first use */
 	bool dying;	  /* its process's execve by another thread ends it */
 	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
 	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */
@@ -426,6 +425,9 @@ void report_no_diversity(struct vset *set);
 void report_fixed_code(struct vset *set, const char *path);
 bool events_on(void);
 void events_code(struct vset *set, int k, const struct code_range *r);
+
+/* spin.c */
+bool spin_waits(struct vset *set);
 
 /* symbol.c */
 bool code_symbol(pid_t pid, unsigned long lo, unsigned long hi, const char *path, uint64_t off, char *name,

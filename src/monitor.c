@@ -157,7 +157,7 @@ void monitor_drop_set(struct vset *set)
 			sets[i] = sets[--nsets];
 			if (set == root)
 				return;
-			free(set->sample);
+			free(set->spin);
 			if (set->p->main != set)
 				free(set);
 			else

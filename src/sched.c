@@ -194,18 +194,10 @@ static void wait_turn(struct proc *p, struct vset *set)
 
 /*
  * A thread that runs on without a syscall while others wait for the turn
- * may be waiting for them in a busy loop (a spin lock, a flag another
- * thread sets): it would never give the turn up. After STALL_MS without a
- * syscall the monitor stops it in every variant (PTRACE_INTERRUPT). If
- * every variant stopped at the same place of the program (same_place),
- * with every register as it was at the previous look (no syscall between): a loop
- * that only waits, whose registers do not move, the turn passes; such a
- * loop has changed nothing another thread could see, whichever round of
- * it each variant was in. Otherwise (a computation, stopped at one place
- * but further on in one variant than in another, whose allocations
- * another thread's would then meet; one variant just past a lock the
- * others are about to take) it runs on, and is looked at again STALL_MS
- * later.
+ * may be waiting for them in a busy loop: after STALL_MS without a
+ * syscall the monitor stops it in every variant (PTRACE_INTERRUPT), and
+ * spin.c decides whether it waits, and the turn passes, or it runs on, to
+ * be looked at again STALL_MS later.
  */
 #define STALL_MS 200
 
@@ -252,79 +244,6 @@ void sched_stall_tick(bool on)
 	ticking = on;
 }
 
-struct place {
-	uint64_t at, off; /* off: in the file mapped there */
-	unsigned long lo, hi;
-	char path[256];
-	bool found;
-};
-
-static bool find_place(const struct mapping *m, void *arg)
-{
-	struct place *p = arg;
-
-	if (p->at < m->lo || p->at >= m->hi)
-		return true;
-	p->off = p->at - m->lo + m->off;
-	p->lo = m->lo;
-	p->hi = m->hi;
-	snprintf(p->path, sizeof(p->path), "%s", m->path);
-	p->found = true;
-	return false;
-}
-
-/* Where variant k's task is stopped; false if in no mapping. */
-static bool place_of(const struct vset *set, int k, struct place *p)
-{
-	*p = (struct place){ .at = set->t[k].regs.rip };
-	maps_each(set->t[k].tgid, find_place, p);
-	return p->found;
-}
-
-/*
- * Are variants 0 and k at the same point of the program? In the same
- * file, at the same offset of it; in files that differ (variants built
- * differently), in the function of the same name, or, where neither file
- * names one, each in its own program.
- */
-static bool same_point(const struct vset *set, const struct place *lead, int k, const struct place *p)
-{
-	char a[256], b[256];
-	bool has_a, has_b;
-
-	if (!strcmp(p->path, lead->path))
-		return p->off == lead->off;
-	has_a = code_symbol(set->t[0].tgid, lead->lo, lead->hi, lead->path, lead->off, a, sizeof(a));
-	has_b = code_symbol(set->t[k].tgid, p->lo, p->hi, p->path, p->off, b, sizeof(b));
-	if (has_a || has_b)
-		return has_a && has_b && !strcmp(a, b);
-	return runs_file(set->t[0].tgid, lead->path) && runs_file(set->t[k].tgid, p->path);
-}
-
-/* Is every variant's task stopped at the same point of the program as the leader's? */
-static bool same_place(const struct vset *set)
-{
-	struct place lead, p;
-
-	if (!place_of(set, 0, &lead))
-		return false;
-	for (int k = 1; k < set->n; k++)
-		if (!place_of(set, k, &p) || !same_point(set, &lead, k, &p))
-			return false;
-	return true;
-}
-
-/* Is every task where the previous look found it, every register the same, with no syscall since? */
-static bool steady(const struct vset *set)
-{
-	if (!set->sample || set->sampled != set->syscalls + 1)
-		return false;
-	for (int i = 0; i < set->n; i++)
-		if (memcmp(&set->t[i].regs, &set->sample[i], sizeof(set->t[i].regs)) != 0)
-			return false;
-	return true;
-}
-
 /*
  * Every task of a set being sampled has stopped. True if the monitor
  * took it from here (the turn passed, or the sampled tasks run on);
@@ -340,13 +259,7 @@ bool sched_sampled(struct vset *set)
 		all &= set->t[i].state == T_SAMPLED;
 		some |= set->t[i].state == T_SAMPLED;
 	}
-	if (all && !steady(set)) {
-		if (!set->sample && !(set->sample = calloc((size_t)set->n, sizeof(*set->sample))))
-			die("out of memory");
-		for (int i = 0; i < set->n; i++)
-			set->sample[i] = set->t[i].regs;
-		set->sampled = set->syscalls + 1;
-	} else if (all && same_place(set)) {
+	if (all && spin_waits(set)) {
 		if (opt.trace)
 			fprintf(stderr, "chorus: [%d] spins without a syscall: the turn passes\n", set->t[0].tid);
 		for (int i = 0; i < set->n; i++)
