@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -167,17 +168,39 @@ static size_t swap_number(char *buf, size_t n, size_t cap, size_t pos, const cha
 	return n - fl + tl;
 }
 
-/* /proc/self/stat and status: the pid fields read as the leader's pid. */
-static size_t fix_procstat(char *buf, size_t n, size_t cap, const char *real, const char *virt)
+/*
+ * The id at buf[pos], variant v's real pid or tid of a thread of the
+ * set's process, becomes the one the program sees (the leader's).
+ */
+static size_t swap_id(char *buf, size_t n, size_t cap, size_t pos, const struct vset *set, int v)
+{
+	char real[16], virt[16];
+	size_t len = 0;
+	struct vset *x;
+
+	while (pos + len < n && len < sizeof(real) - 1 && buf[pos + len] >= '0' && buf[pos + len] <= '9') {
+		real[len] = buf[pos + len];
+		len++;
+	}
+	real[len] = 0;
+	x = len ? monitor_set_of(v, (pid_t)atol(real)) : NULL;
+	if (!x || x->p != set->p)
+		return n;
+	snprintf(virt, sizeof(virt), "%d", x->vpid);
+	return swap_number(buf, n, cap, pos, real, virt);
+}
+
+/* /proc/.../stat and status: the pid and tid fields read as the leader's. */
+static size_t fix_procstat(char *buf, size_t n, size_t cap, const struct vset *set, int v)
 {
 	static const char *const keys[] = { "\nPid:\t", "\nTgid:\t", "\nNSpid:\t", "\nNStgid:\t", "/task/" };
 
-	n = swap_number(buf, n, cap, 0, real, virt);
+	n = swap_id(buf, n, cap, 0, set, v);
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		char *at = memmem(buf, n, keys[k], strlen(keys[k]));
 
 		if (at)
-			n = swap_number(buf, n, cap, (size_t)(at - buf) + strlen(keys[k]), real, virt);
+			n = swap_id(buf, n, cap, (size_t)(at - buf) + strlen(keys[k]), set, v);
 	}
 	return n;
 }
@@ -206,18 +229,15 @@ void fd_rewrite_pids(struct vset *set, int kind)
 		struct task *t = &set->t[i];
 		long got = (long)t->regs.rax, cap = arg_get(&t->regs, b + 1);
 		uint64_t addr = (uint64_t)arg_get(&t->regs, b);
-		char real[16], virt[16];
 		size_t n;
 
 		if (got <= 0 || got > (long)sizeof(buf) || mem_read(t->tid, addr, buf, (size_t)got) != got)
 			continue;
-		snprintf(real, sizeof(real), "%d", t->tid);
-		snprintf(virt, sizeof(virt), "%d", set->p->main->vpid);
 		if (kind == PRIV_SIGNALFD) {
 			fix_signalfd(buf, (size_t)got, t->tid, set->p->main->vpid);
 			n = (size_t)got;
 		} else {
-			n = fix_procstat(buf, (size_t)got, (size_t)(cap < (long)sizeof(buf) ? cap : (long)sizeof(buf)), real, virt);
+			n = fix_procstat(buf, (size_t)got, (size_t)(cap < (long)sizeof(buf) ? cap : (long)sizeof(buf)), set, i);
 		}
 		mem_write(t->tid, addr, buf, n);
 		if ((long)n != got) {

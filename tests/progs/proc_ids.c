@@ -1,7 +1,8 @@
 /*
  * /proc paths by the ids the program sees: /proc/PID/... with its own pid
  * and /proc/self/task/TID/... with a thread's tid (pthread_setname_np and
- * pthread_getname_np on another thread open /proc/self/task/TID/comm).
+ * pthread_getname_np on another thread open /proc/self/task/TID/comm);
+ * a thread's /proc/thread-self/stat and status show its own tid and pid.
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -13,43 +14,50 @@
 
 static pthread_barrier_t named, done;
 static pid_t worker_tid;
+static long worker_stat_tid, worker_status_pid, worker_status_tgid;
 
-static void *worker(void *arg)
+/* The text of path (up to len - 1 bytes), NUL-terminated. */
+static void read_text(const char *path, char *buf, size_t len)
 {
-    (void)arg;
-    worker_tid = gettid();
-    pthread_barrier_wait(&named); /* the main thread names this thread */
-    pthread_barrier_wait(&done);
-    return NULL;
+    int fd;
+    ssize_t n;
+
+    CHECK_SYS(fd = open(path, O_RDONLY));
+    CHECK_SYS(n = read(fd, buf, len - 1));
+    buf[n] = 0;
+    CHECK_SYS(close(fd));
 }
 
 /* The first line of path, without its newline. */
 static void first_line(const char *path, char *buf, size_t len)
 {
-    int fd = open(path, O_RDONLY);
-    ssize_t n;
-
-    CHECK_SYS(fd);
-    CHECK_SYS(n = read(fd, buf, len - 1));
-    buf[n] = 0;
+    read_text(path, buf, len);
     buf[strcspn(buf, "\n")] = 0;
-    CHECK_SYS(close(fd));
 }
 
-/* The number after key in /proc/PID/status. */
-static long status_field(pid_t pid, const char *key)
+/* The number after key in path's text, or the first number there if key is NULL. */
+static long number_in(const char *path, const char *key)
 {
-    char path[64], buf[4096], *at;
-    int fd;
-    ssize_t n;
+    char buf[4096], *at = buf;
 
-    snprintf(path, sizeof(path), "/proc/%d/status", pid);
-    CHECK_SYS(fd = open(path, O_RDONLY));
-    CHECK_SYS(n = read(fd, buf, sizeof(buf) - 1));
-    buf[n] = 0;
-    CHECK_SYS(close(fd));
-    CHECK((at = strstr(buf, key)) != NULL);
-    return atol(at + strlen(key));
+    read_text(path, buf, sizeof(buf));
+    if (key) {
+        CHECK((at = strstr(buf, key)) != NULL);
+        at += strlen(key);
+    }
+    return atol(at);
+}
+
+static void *worker(void *arg)
+{
+    (void)arg;
+    worker_tid = gettid();
+    worker_stat_tid = number_in("/proc/thread-self/stat", NULL);
+    worker_status_pid = number_in("/proc/thread-self/status", "\nPid:\t");
+    worker_status_tgid = number_in("/proc/thread-self/status", "\nTgid:\t");
+    pthread_barrier_wait(&named); /* the main thread names this thread */
+    pthread_barrier_wait(&done);
+    return NULL;
 }
 
 int main(void)
@@ -83,8 +91,12 @@ int main(void)
     snprintf(path, sizeof(path), "/proc/%d/task/%d", getpid(), worker_tid);
     CHECK_SYS(stat(path, &st));
     printf("task directory: %s\n", S_ISDIR(st.st_mode) ? "yes" : "no");
-    CHECK(status_field(getpid(), "\nPid:\t") == getpid());
+    snprintf(path, sizeof(path), "/proc/%d/status", getpid());
+    CHECK(number_in(path, "\nPid:\t") == getpid());
     printf("status shows its own pid\n");
+    CHECK(worker_stat_tid == worker_tid);
+    CHECK(worker_status_pid == worker_tid && worker_status_tgid == getpid());
+    printf("a thread's stat and status show its tid and pid\n");
 
     pthread_barrier_wait(&done);
     CHECK(pthread_join(t, NULL) == 0);
