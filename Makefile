@@ -11,7 +11,7 @@ SRC := $(wildcard src/*.c src/sys/*.c)
 OBJ := $(SRC:%.c=$(BUILD)/%.o)
 ASAN_OBJ := $(SRC:%.c=$(BUILD)/asan/%.o)
 
-.PHONY: all check demo bench asan clean deps tests docs cc-check
+.PHONY: all check demo bench asan clean deps test-deps tests docs cc-check
 all: $(BUILD)/chorus
 
 $(BUILD)/chorus: $(OBJ)
@@ -37,11 +37,15 @@ $(BUILD)/asan/%.o: %.c
 -include tests/tests.mk
 -include tests/unit/unit.mk
 
-# Debian packages the build and the tests need; installed when run as root.
+# Debian packages the build, the demo and the benchmarks need; installed when run as root.
 deps:
 	@scripts/deps
 
-check: deps all asan tests unit
+# ... and the programs the tests run.
+test-deps:
+	@scripts/deps tests
+
+check: test-deps all asan tests unit
 	@$(BUILD)/chorus --syscalls | cmp -s - doc/syscalls.md || \
 		{ echo "doc/syscalls.md does not match the table: run 'make docs'"; exit 1; }
 	tests/run

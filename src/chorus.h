@@ -132,6 +132,7 @@ struct task {
 	bool placed;	/* shift is known (for the current exec) */
 	uint64_t heap_at; /* where its first brk(0) after exec puts its heap, or 0 */
 	int tries;	/* attempts at placing the current mapping */
+	bool at_hint;	/* the current mapping goes where its own call asks, as the leader's went */
 	int step;	/* descriptors mirrored so far */
 	bool gstopped;	/* in a group-stop (SIGSTOP, SIGTSTP ...), listened on */
 };

@@ -140,6 +140,8 @@ static long placed_addr(const struct task *t, long lead_addr)
 {
 	long a = lead_addr + t->shift;
 
+	if (t->at_hint)
+		return arg_get(&t->saved, 0);
 	return a < (1L << 32) ? lead_addr + labs(t->shift) : a;
 }
 
@@ -154,9 +156,26 @@ static void place_at(struct task *t, long lead_addr)
 	arg_set(&t->regs, 3, arg_get(&t->regs, 3) | MAP_FIXED_NOREPLACE);
 }
 
-/* The leader has its mapping: each other variant asks for the congruent address. */
+/*
+ * Did the leader get the very address its call asked for? A program that
+ * places memory itself (the JVM's heap, Go's arenas) checks that it got
+ * it, and asks again elsewhere if not: each other variant then asks for
+ * the address its own call names, and gets the congruent one only if that
+ * is taken. Not for code under disjoint code layouts.
+ */
+static bool leader_at_hint(const struct vset *set)
+{
+	const struct user_regs_struct *r = &set->t[0].regs;
+	long hint = arg_get(r, 0);
+
+	return hint && hint == set->call.ret && !(opt.dcl && (arg_get(r, 2) & PROT_EXEC));
+}
+
+/* The leader has its mapping: each other variant asks for the congruent address, or its own hint. */
 void place_begin(struct vset *set)
 {
+	bool hint = leader_at_hint(set);
+
 	for (int k = 1; k < set->n; k++) {
 		struct task *t = &set->t[k];
 
@@ -165,6 +184,7 @@ void place_begin(struct vset *set)
 		t->saved = t->regs;
 		t->substituted = true;
 		t->tries = 0;
+		t->at_hint = hint && arg_get(&t->regs, 0) != 0;
 		place_at(t, set->call.ret);
 		regs_put(t);
 		task_resume_syscall(t);
@@ -175,7 +195,10 @@ void place_begin(struct vset *set)
 /* The address was taken in this variant: make the call again ALIGN lower. */
 static void place_retry(struct vset *set, struct task *t)
 {
-	t->shift -= ALIGN;
+	if (t->at_hint) /* its own hint was taken: the congruent address then */
+		t->at_hint = false;
+	else
+		t->shift -= ALIGN;
 	while (shift_taken(set, t->idx, t->shift))
 		t->shift -= ALIGN;
 	place_at(t, set->call.ret);

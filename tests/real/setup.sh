@@ -388,6 +388,50 @@ print("nginx exit", server.wait())
 shutil.rmtree(run)
 PY
 
+# Java with a thread pool and a parallel stream, compiled here (the JVM
+# places its heap at an address it asks for, and checks it got it).
+cat >Threads.java <<'JAVA'
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/* A thread pool, an atomic counter, a concurrent map and a file, in the JVM with its own threads. */
+public class Threads {
+    public static void main(String[] args) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        AtomicLong sum = new AtomicLong();
+        List<Future<Long>> parts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            final int n = i;
+            parts.add(pool.submit(() -> {
+                long s = 0;
+                for (int j = 0; j < 100000; j++)
+                    s += (long) j * n % 7;
+                sum.addAndGet(s);
+                return s;
+            }));
+        }
+        long total = 0;
+        for (Future<Long> f : parts)
+            total += f.get();
+        pool.shutdown();
+        ConcurrentHashMap<String, Integer> counts = new ConcurrentHashMap<>();
+        List<String> lines = Files.readAllLines(Path.of("words.txt"));
+        lines.parallelStream().forEach(l -> counts.merge(l.split(" ")[0], 1, Integer::sum));
+        Files.writeString(Path.of("java-out.txt"), new TreeMap<>(counts).toString() + "\n");
+        System.out.println("total " + total + " " + sum.get() + ", " + lines.size() + " lines, " + counts.size() + " first words");
+    }
+}
+JAVA
+if command -v javac >/dev/null; then javac -d . Threads.java; fi
+
 # A small C project, built with make -j2 and gcc.
 mkdir -p proj
 for i in 1 2 3 4; do printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" >"proj/f$i.c"; done
