@@ -68,6 +68,7 @@ enum arg_kind {
 	A_SADDR,   /* socket address in, length in argument `len` */
 	A_FLOCK,   /* struct flock in and out; its padding is not compared */
 	A_POLLFD,  /* struct pollfd array, count in argument `len`: fd and events in, revents out */
+	A_INT,	   /* an int or u32, compared by its low 32 bits (the kernel reads no more) */
 };
 
 struct arg_desc {
@@ -133,6 +134,7 @@ struct task {
 	uint64_t heap_at; /* where its first brk(0) after exec puts its heap, or 0 */
 	int tries;	/* attempts at placing the current mapping */
 	bool at_hint;	/* the current mapping goes where its own call asks, as the leader's went */
+	unsigned solo_reads; /* coarse clock reads alone since the set last met (solo.c) */
 	int step;	/* descriptors mirrored so far */
 	bool gstopped;	/* in a group-stop (SIGSTOP, SIGTSTP ...), listened on */
 };
@@ -266,6 +268,7 @@ struct vset {
 	bool at_entry;	  /* waits at a syscall entry for its turn */
 	bool sampling;	  /* its tasks are being stopped where they run: does it spin? */
 	struct spin *spin; /* what the monitor's last look at them found (spin.c), made on first use */
+	struct timespec coarse[2]; /* CLOCK_MONOTONIC_COARSE and CLOCK_REALTIME_COARSE when it last met */
 	bool dying;	  /* its process's execve by another thread ends it */
 	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
 	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */
@@ -426,6 +429,10 @@ void report_no_diversity(struct vset *set);
 void report_fixed_code(struct vset *set, const char *path);
 bool events_on(void);
 void events_code(struct vset *set, int k, const struct code_range *r);
+
+/* solo.c */
+void solo_sync(struct vset *set);
+bool solo_call(struct vset *set, struct task *t);
 
 /* spin.c */
 bool spin_waits(struct vset *set);

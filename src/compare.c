@@ -231,7 +231,15 @@ void blob_free(struct blob *b)
 
 static bool scalar_arg(int kind)
 {
-	return kind == A_VAL || kind == A_FD || kind == A_PID;
+	return kind == A_VAL || kind == A_FD || kind == A_PID || kind == A_INT;
+}
+
+/* Argument i of variant v as the kernel reads it. */
+static long scalar_of(const struct vset *set, int v, int i)
+{
+	long x = arg_get(&set->t[v].regs, i);
+
+	return set->call.arg[i].kind == A_INT ? (long)(uint32_t)x : x;
 }
 
 /* Describes where two blobs first differ. */
@@ -297,9 +305,9 @@ int compare_arg(struct vset *set, int i, char *why, size_t whylen)
 
 	if (scalar_arg(a->kind)) {
 		for (int v = 1; v < set->n; v++)
-			if (arg_get(&set->t[v].regs, i) != arg_get(&set->t[0].regs, i)) {
-				snprintf(why, whylen, "argument %d differs (%ld vs %ld)", i + 1,
-					 arg_get(&set->t[0].regs, i), arg_get(&set->t[v].regs, i));
+			if (scalar_of(set, v, i) != scalar_of(set, 0, i)) {
+				snprintf(why, whylen, "argument %d differs (%ld vs %ld)", i + 1, scalar_of(set, 0, i),
+					 scalar_of(set, v, i));
 				return v;
 			}
 		return 0;

@@ -56,6 +56,8 @@ static void on_stop(struct vset *set, struct task *t, int status)
 		vset_event(set, t);
 	} else if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
 		regs_get(t);
+		if (solo_call(set, t))
+			return;
 		t->state = T_ENTRY;
 		vset_event(set, t);
 	} else if (sig == (SIGTRAP | 0x80)) {

@@ -64,6 +64,10 @@ static void format_arg(char *out, size_t len, struct task *t, const struct arg_d
 		snprintf(out, len, "%ld", v);
 		return;
 	}
+	if (a->kind == A_INT) {
+		snprintf(out, len, "%u", (unsigned)v);
+		return;
+	}
 	if (!v) {
 		snprintf(out, len, "NULL");
 		return;

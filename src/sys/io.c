@@ -171,7 +171,7 @@ bool call_in_monitor(struct vset *set)
 		const struct arg_desc *d = &c->arg[i];
 
 		a[i] = arg_get(&set->t[0].regs, i);
-		if (d->kind == A_VAL || d->kind == A_NONE || !a[i])
+		if (d->kind == A_VAL || d->kind == A_INT || d->kind == A_NONE || !a[i])
 			continue;
 		if (d->kind == A_OUTS)
 			cap[i] = d->size;

@@ -234,7 +234,7 @@ bool place_done(struct vset *set)
 }
 
 #define NO { A_NONE, 0, 0 }
-#define VAL { A_VAL, 0, 0 }
+#define VAL { A_INT, 0, 0 } /* futex's values are u32 */
 #define ADR { A_PTR, 0, 0 }
 #define TMO { A_INS, 0, sizeof(struct timespec) }
 
@@ -264,7 +264,7 @@ static bool futex_op_known(long op)
 bool futex_uses_value(long op, int arg)
 {
 	op &= FUTEX_CMD_MASK;
-	return futex_op_known(op) && arg >= 2 && arg <= 5 && futex_args[op][arg - 2].kind == A_VAL;
+	return futex_op_known(op) && arg >= 2 && arg <= 5 && futex_args[op][arg - 2].kind == A_INT;
 }
 
 /* futex: only the arguments the operation uses are compared. */

@@ -160,7 +160,7 @@ bool futex_apart(const struct vset *set)
 	for (int i = 1; i < set->n; i++)
 		for (int a = 1; a < 6; a++) /* the operation and the values it uses; not addresses */
 			if ((a == 1 || futex_uses_value(arg_get(&set->t[0].regs, 1), a)) &&
-			    arg_get(&set->t[i].regs, a) != arg_get(&set->t[0].regs, a))
+			    (uint32_t)arg_get(&set->t[i].regs, a) != (uint32_t)arg_get(&set->t[0].regs, a))
 				return true;
 	return false;
 }

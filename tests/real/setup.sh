@@ -265,11 +265,11 @@ PY
 # unix socket, and eight client threads, each with its own connection.
 cat >redis_clients.py <<'PY'
 import os, socket, subprocess, threading, time
-# jemalloc's purging reads the clock after a count of allocations drawn from the
-# address of each thread's data: variants would read it at different points.
-env = dict(os.environ, MALLOC_CONF="dirty_decay_ms:0")
+# jemalloc's background thread is woken after counts of allocations drawn
+# from the address of each thread's data: at different points in each variant.
 server = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", "redis.sock", "--save", "",
-                           "--appendonly", "no", "--logfile", "/dev/null", "--io-threads", "1"], env=env)
+                           "--appendonly", "no", "--logfile", "/dev/null", "--io-threads", "1",
+                           "--jemalloc-bg-thread", "no"])
 for _ in range(500):
     if os.path.exists("redis.sock"):
         break

@@ -272,7 +272,7 @@ static void test_table(void)
 					   a->kind);
 				continue;
 			}
-			if (!CHECK(a->kind > A_NONE && a->kind <= A_POLLFD, "%s: argument %d has invalid kind %d", d->name,
+			if (!CHECK(a->kind > A_NONE && a->kind <= A_INT, "%s: argument %d has invalid kind %d", d->name,
 				   k + 1, a->kind))
 				continue;
 			if (uses_size(a->kind))
