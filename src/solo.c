@@ -52,6 +52,8 @@ static bool solo_clock(struct vset *set, struct task *t)
 	if ((clk != CLOCK_MONOTONIC_COARSE && clk != CLOCK_REALTIME_COARSE) || !at)
 		return false;
 	now = set->coarse[i];
+	if (!now.tv_sec && !now.tv_nsec)
+		return false; /* the set has not met yet: the rendezvous answers it */
 	if (++t->solo_reads > SOLO_STALE)
 		clock_gettime((clockid_t)clk, &now);
 	if (mem_write(t->tid, at, &now, sizeof(now)) < 0)
