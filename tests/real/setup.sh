@@ -402,7 +402,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
-/* A thread pool, an atomic counter, a concurrent map and a file, in the JVM with its own threads. */
+/* A thread pool, an atomic counter, a concurrent map and a file, in the JVM with its own threads (its collector's too). */
 public class Threads {
     public static void main(String[] args) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -412,10 +412,16 @@ public class Threads {
             final int n = i;
             parts.add(pool.submit(() -> {
                 long s = 0;
-                for (int j = 0; j < 100000; j++)
-                    s += (long) j * n % 7;
+                List<int[]> kept = new ArrayList<>();
+                for (int j = 0; j < 100000; j++) {
+                    int[] garbage = new int[16 + j % 64]; /* work for the collector's threads */
+                    garbage[0] = (int) ((long) j * n % 7);
+                    s += garbage[0];
+                    if (j % 1000 == 0)
+                        kept.add(garbage);
+                }
                 sum.addAndGet(s);
-                return s;
+                return s + kept.size() - kept.size();
             }));
         }
         long total = 0;
