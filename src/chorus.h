@@ -403,6 +403,7 @@ bool sched_threaded(const struct vset *set);
 void sched_new_thread(struct vset *set);
 bool sched_check_stall(struct vset *set);
 bool sched_sampled(struct vset *set);
+bool sched_holds_turn(const struct vset *set);
 void sched_stall_tick(bool on);
 bool sched_wait_entry(struct vset *set);
 void vset_begin(struct vset *set);

@@ -184,6 +184,14 @@ static bool has_turn(struct proc *p, struct vset *set)
 	return tn->holder == set || tn->sets <= 1 || p->exiting;
 }
 
+/* Does the set hold its process's turn now (or take turns with no one)? */
+bool sched_holds_turn(const struct vset *set)
+{
+	const struct turn *tn = set->p->turn;
+
+	return tn->holder == set || tn->sets <= 1;
+}
+
 /* The set, stopped, waits in line for its turn. */
 static void wait_turn(struct proc *p, struct vset *set)
 {

@@ -21,7 +21,9 @@
  *    SOLO_STALE reads, or it would wait for ever.
  *
  * The calls are still checked: another advice, another clock, or memory
- * that cannot be written goes to the rendezvous as any call does.
+ * that cannot be written goes to the rendezvous as any call does, and so
+ * does a call of a thread that does not hold its turn (it could give back
+ * pages another thread is using as that one runs).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -67,7 +69,7 @@ bool solo_call(struct vset *set, struct task *t)
 {
 	long nr = (long)t->regs.orig_rax, advice = arg_get(&t->regs, 2);
 
-	if (set->launching)
+	if (set->launching || !sched_holds_turn(set)) /* memory it gives back is other threads' too */
 		return false;
 	if (nr == __NR_madvise && (advice == MADV_DONTNEED || advice == MADV_FREE)) {
 		if (opt.trace)
