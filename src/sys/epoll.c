@@ -74,13 +74,15 @@ void ep_free(struct proc *p)
 	p->ep = NULL;
 }
 
-/* epoll_ctl: the events of a registration are compared, not its data. */
+/* epoll_ctl: the events of a registration are compared, not its data; EPOLL_CTL_DEL reads neither. */
 void sys_epoll_ctl_pre(struct vset *set, struct call *c)
 {
 	long op = arg_get(&set->t[0].regs, 1);
 
 	if (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD)
 		c->arg[3] = (struct arg_desc){ A_INS, 0, sizeof(uint32_t) };
+	else if (op == EPOLL_CTL_DEL)
+		c->arg[3] = (struct arg_desc){ A_PTR, 0, 0 };
 }
 
 void sys_epoll_ctl_post(struct vset *set, struct call *c)

@@ -90,7 +90,8 @@ int main(void)
     ev.events = EPOLLIN | EPOLLET;
     ev.data.ptr = conns[1];
     CHECK_SYS(epoll_ctl(ep, EPOLL_CTL_MOD, conns[1]->fd, &ev));
-    CHECK_SYS(epoll_ctl(ep, EPOLL_CTL_DEL, conns[2]->fd, NULL));
+    ev.data.ptr = &ev; /* EPOLL_CTL_DEL reads no event: what is in it does not matter */
+    CHECK_SYS(epoll_ctl(ep, EPOLL_CTL_DEL, conns[2]->fd, &ev));
     CHECK_SYS(close(conns[0]->fd));
     CHECK_SYS(close(conns[0]->peer));
     free(conns[0]);

@@ -438,6 +438,29 @@ public class Threads {
 JAVA
 if command -v javac >/dev/null; then javac -d . Threads.java; fi
 
+cat >asyncio_mix.py <<'PY'
+import asyncio, hashlib
+# asyncio: the default executor's threads, a subprocess, a TCP server and client on loopback.
+async def handle(reader, writer):
+    writer.write(b"pong " + await reader.readline())
+    await writer.drain()
+    writer.close()
+async def main():
+    loop = asyncio.get_running_loop()
+    digests = await asyncio.gather(*[loop.run_in_executor(None, lambda i=i: hashlib.sha256(b"x" * (i * 1000)).hexdigest()[:8]) for i in range(8)])
+    proc = await asyncio.create_subprocess_exec("wc", "-l", "words.txt", stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    reader, writer = await asyncio.open_connection(*server.sockets[0].getsockname()[:2])
+    writer.write(b"ping\n")
+    await writer.drain()
+    print(digests, out.decode().strip(), await reader.readline())
+    writer.close()
+    server.close()
+    await server.wait_closed()
+asyncio.run(main())
+PY
+
 # A small C project, built with make -j2 and gcc.
 mkdir -p proj
 for i in 1 2 3 4; do printf 'int f%d(int x) { return x * %d + 1; }\n' "$i" "$i" >"proj/f$i.c"; done
