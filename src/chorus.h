@@ -193,6 +193,7 @@ enum { PRIV_NONE, PRIV_PLAIN, PRIV_PROCSTAT, PRIV_SIGNALFD, PRIV_SELF, PRIV_PIPE
 struct fdstate {
 	uint8_t priv[FD_TRACK]; /* fds whose data is each variant's own, and of what kind */
 	int mon[FD_TRACK];	/* the monitor's copy of the leader's fd: 0 none yet, -1 not usable */
+	uint8_t null[FD_TRACK]; /* /dev/null in every variant: 0 not known yet, 1 yes, 2 no */
 	int pidfd;		/* the leader's pidfd, to copy its descriptors */
 };
 
@@ -465,6 +466,7 @@ void own_path_apply(struct vset *set);
 void ep_copy(struct proc *to, const struct proc *from);
 void ep_free(struct proc *p);
 bool io_by_monitor(struct vset *set);
+bool io_to_null(struct vset *set);
 bool pipe_write_begin(struct vset *set);
 void pipe_writes_retry(void);
 void pipe_writes_signalled(unsigned round, bool mains);

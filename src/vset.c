@@ -513,6 +513,8 @@ static void begin_call(struct vset *set, long nr)
 	}
 	if (opt.trace)
 		trace_call(set);
+	if (c->policy == RUN_ONCE && io_to_null(set))
+		c->policy = RUN_ALL;
 	if ((c->policy == RUN_ONCE && io_by_monitor(set)) || (c->policy == RUN_MON && call_in_monitor(set))) {
 		vset_skip_all(set, c->ret);
 		return;
