@@ -269,7 +269,8 @@ struct vset {
 	bool at_entry;	  /* waits at a syscall entry for its turn */
 	bool sampling;	  /* its tasks are being stopped where they run: does it spin? */
 	struct spin *spin; /* what the monitor's last look at them found (spin.c), made on first use */
-	struct timespec coarse[2]; /* CLOCK_MONOTONIC_COARSE and CLOCK_REALTIME_COARSE when it last met */
+	struct timespec coarse[2]; /* CLOCK_MONOTONIC_COARSE and CLOCK_REALTIME_COARSE for reads alone (solo.c) */
+	uint64_t coarse_at;	   /* the syscall count when they were read */
 	bool dying;	  /* its process's execve by another thread ends it */
 	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
 	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */
@@ -433,7 +434,6 @@ bool events_on(void);
 void events_code(struct vset *set, int k, const struct code_range *r);
 
 /* solo.c */
-void solo_sync(struct vset *set);
 bool solo_call(struct vset *set, struct task *t);
 
 /* spin.c */

@@ -13,10 +13,10 @@
  *    were) afterwards; the outside world sees nothing.
  *  - clock_gettime of a coarse clock (CLOCK_MONOTONIC_COARSE,
  *    CLOCK_REALTIME_COARSE) is answered by the monitor without a
- *    rendezvous, with the time the set's last rendezvous read: a variant
- *    that reads it between the same two calls as another gets the same
- *    value; one that reads it elsewhere, another value, as its reading
- *    came at another point. A thread that reads it on and on without
+ *    rendezvous, with the time the monitor read at the set's first such
+ *    read since its last rendezvous: a variant that reads it between the
+ *    same two calls as another gets the same value; one that reads it
+ *    elsewhere, another value, as its reading came at another point. A thread that reads it on and on without
  *    another call (a wait for the clock) gets the clock itself after
  *    SOLO_STALE reads, or it would wait for ever.
  *
@@ -35,13 +35,17 @@
 
 #define SOLO_STALE 10000
 
-/* The set meets for a call: its coarse clocks read now. */
-void solo_sync(struct vset *set)
+/* Coarse clock i for the set since its last rendezvous: read at the first read alone after it. */
+static struct timespec coarse_clock(struct vset *set, int i)
 {
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &set->coarse[0]);
-	clock_gettime(CLOCK_REALTIME_COARSE, &set->coarse[1]);
-	for (int k = 0; k < set->n; k++)
-		set->t[k].solo_reads = 0;
+	if (set->coarse_at != set->syscalls) {
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &set->coarse[0]);
+		clock_gettime(CLOCK_REALTIME_COARSE, &set->coarse[1]);
+		set->coarse_at = set->syscalls;
+		for (int k = 0; k < set->n; k++)
+			set->t[k].solo_reads = 0;
+	}
+	return set->coarse[i];
 }
 
 static bool solo_clock(struct vset *set, struct task *t)
@@ -53,9 +57,9 @@ static bool solo_clock(struct vset *set, struct task *t)
 
 	if ((clk != CLOCK_MONOTONIC_COARSE && clk != CLOCK_REALTIME_COARSE) || !at)
 		return false;
-	now = set->coarse[i];
-	if (!now.tv_sec && !now.tv_nsec)
+	if (!set->syscalls)
 		return false; /* the set has not met yet: the rendezvous answers it */
+	now = coarse_clock(set, i);
 	if (++t->solo_reads > SOLO_STALE)
 		clock_gettime((clockid_t)clk, &now);
 	if (mem_write(t->tid, at, &now, sizeof(now)) < 0)

@@ -481,7 +481,6 @@ static void begin_call(struct vset *set, long nr)
 	int v;
 
 	load_call(set, nr);
-	solo_sync(set);
 	set->syscalls++;
 	set->apart_since = 0;
 	if (!c->d) {
