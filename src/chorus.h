@@ -410,6 +410,8 @@ void sched_stall_tick(bool on);
 bool sched_wait_entry(struct vset *set);
 void vset_begin(struct vset *set);
 bool sys_futex_emulate(struct vset *set, struct call *c);
+bool futex_lone_wake(struct vset *set);
+bool futex_wakes_apart(const struct vset *set);
 void futex_cancel(struct vset *set);
 void futex_wake_all(struct proc *p);
 void futex_timeouts(void);

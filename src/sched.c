@@ -50,6 +50,9 @@ struct futex_wait {
 
 static struct futex_wait *waits, **waits_tail = &waits;
 
+static void lone_forget(const struct futex_wait *w);
+static void lone_drop(const struct proc *p);
+
 static struct turn *turn_new(struct vset *holder)
 {
 	struct turn *tn = calloc(1, sizeof(*tn));
@@ -90,6 +93,7 @@ static void turn_put(struct turn *tn)
 
 void proc_free(struct proc *p)
 {
+	lone_drop(p);
 	ep_free(p);
 	turn_put(p->turn);
 	free(p);
@@ -378,8 +382,10 @@ static void timer_stop(void)
 	tick_set(&timer, 0, &none);
 }
 
+
 static void futex_unlink(struct futex_wait *w)
 {
+	lone_forget(w);
 	for (struct futex_wait **pp = &waits; *pp; pp = &(*pp)->next)
 		if (*pp == w) {
 			*pp = w->next;
@@ -1136,4 +1142,161 @@ void thread_gone(struct vset *set)
 	if (p->turn->holder == set)
 		p->turn->holder = NULL;
 	schedule(p->turn);
+}
+
+/*
+ * ---- wakes one variant makes alone ----
+ *
+ * jemalloc wakes its background thread (pthread_cond_signal) after a
+ * count of allocations drawn from the address of each thread's data: at
+ * another point in each variant, where the others make another call. The
+ * variant makes such a wake alone, and it returns 1 at once; the thread
+ * set it wakes is woken once every variant has woken it, so that each
+ * variant's waiter runs on with its waker at the same point of the
+ * program. Should the waiter return before that (its time was up), the
+ * wakes still to come are answered as they come, and wake nothing. A
+ * private futex's wake touches nothing outside the process.
+ */
+struct lone_wake {
+	struct proc *p;
+	struct futex_wait *w;	     /* the waiter, until it returns */
+	uint64_t addr[MAX_VARIANTS]; /* its futex word, in every variant */
+	unsigned made;		     /* variants that made their wake */
+	struct lone_wake *next;
+};
+
+static struct lone_wake *lone;
+
+static void lone_forget(const struct futex_wait *w)
+{
+	for (struct lone_wake *l = lone; l; l = l->next)
+		if (l->w == w)
+			l->w = NULL;
+}
+
+/* Process p is gone: so are the wakes its variants owe. */
+static void lone_drop(const struct proc *p)
+{
+	for (struct lone_wake **pp = &lone; *pp;) {
+		struct lone_wake *l = *pp;
+
+		if (l->p == p) {
+			*pp = l->next;
+			free(l);
+		} else {
+			pp = &l->next;
+		}
+	}
+}
+
+static bool private_wake(const struct task *t)
+{
+	long op = arg_get(&t->regs, 1);
+
+	return (long)t->regs.orig_rax == __NR_futex && (op & FUTEX_PRIVATE_FLAG) &&
+	       (op & FUTEX_CMD_MASK) == FUTEX_WAKE && arg_get(&t->regs, 2) > 0;
+}
+
+/* Variant i's wake of addr, where another variant woke before: true if there is one. */
+static bool lone_join(struct proc *p, int i, uint64_t addr, int n)
+{
+	for (struct lone_wake **pp = &lone; *pp; pp = &(*pp)->next) {
+		struct lone_wake *l = *pp;
+
+		if (l->p != p || l->addr[i] != addr || (l->made & (1u << i)))
+			continue;
+		l->made |= 1u << i;
+		if (l->made != (1u << n) - 1)
+			return true;
+		if (l->w)
+			futex_wake_one(l->w, 0);
+		*pp = l->next;
+		free(l);
+		arm_timer();
+		return true;
+	}
+	return false;
+}
+
+static bool lone_waiting(const struct futex_wait *w)
+{
+	for (struct lone_wake *l = lone; l; l = l->next)
+		if (l->w == w)
+			return true;
+	return false;
+}
+
+/* Variant i of set is the first to wake a waiter of addr: true if there is one. */
+static bool lone_first(struct vset *set, int i, uint64_t addr)
+{
+	for (struct futex_wait *w = waits; w; w = w->next) {
+		struct lone_wake *l;
+
+		if (w->set->p != set->p || w->addr[i] != addr || w->pi || w->shared || lone_waiting(w))
+			continue;
+		l = calloc(1, sizeof(*l));
+		if (!l)
+			die("out of memory");
+		*l = (struct lone_wake){ set->p, w, { 0 }, 1u << i, lone };
+		memcpy(l->addr, w->addr, sizeof(l->addr));
+		lone = l;
+		return true;
+	}
+	return false;
+}
+
+/* Variant i's wake of up to n waiters, alone: how many it woke, as the program sees it. */
+static long lone_wake_n(struct vset *set, int i, uint64_t addr, long n)
+{
+	long woken = 0;
+
+	while (woken < n && (lone_join(set->p, i, addr, set->n) || lone_first(set, i, addr)))
+		woken++;
+	return woken;
+}
+
+/* Are some variants at a private futex wake, and not all at the same one? */
+bool futex_wakes_apart(const struct vset *set)
+{
+	int at = 0;
+
+	for (int i = 0; i < set->n; i++)
+		at += private_wake(&set->t[i]);
+	if (at == 0)
+		return false;
+	for (int i = 1; i < set->n; i++)
+		if (at < set->n || arg_get(&set->t[i].regs, 2) != arg_get(&set->t[0].regs, 2))
+			return true;
+	return false;
+}
+
+/*
+ * Some variants are at a private futex wake the others are not at: they
+ * make it alone. When all are at wakes of different counts, those that
+ * wake fewest go alone (a signal one variant makes more often, while the
+ * others are already at a broadcast) and the others wait for them.
+ */
+bool futex_lone_wake(struct vset *set)
+{
+	long fewest = LONG_MAX;
+
+	if (!futex_wakes_apart(set))
+		return false;
+	for (int i = 0; i < set->n; i++) {
+		long n = private_wake(&set->t[i]) ? arg_get(&set->t[i].regs, 2) : 0; /* 0: not all at wakes */
+
+		fewest = n < fewest ? n : fewest;
+	}
+	for (int i = 0; i < set->n; i++) {
+		struct task *t = &set->t[i];
+		uint64_t addr = (uint64_t)arg_get(&t->regs, 0);
+
+		if (!private_wake(t) || (fewest > 0 && arg_get(&t->regs, 2) != fewest))
+			continue;
+		if (opt.trace)
+			fprintf(stderr, "chorus: [%d] variant %d: futex(%#lx, FUTEX_WAKE) alone\n", t->tid, i, addr);
+		task_skip(t, lone_wake_n(set, i, addr, arg_get(&t->regs, 2)));
+		task_resume(t, 0);
+	}
+	return true;
 }

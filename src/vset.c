@@ -532,6 +532,15 @@ static void begin_call(struct vset *set, long nr)
 }
 
 /* Every variant is stopped at something: what was it? */
+/* Are the variants at different syscalls (futexes in shared memory: with different values)? */
+static bool calls_apart(const struct vset *set)
+{
+	for (int i = 1; i < set->n; i++)
+		if (set->t[i].regs.orig_rax != set->t[0].regs.orig_rax)
+			return true;
+	return futex_apart(set);
+}
+
 static void rendezvous(struct vset *set)
 {
 	long nr = (long)set->t[0].regs.orig_rax;
@@ -553,12 +562,16 @@ static void rendezvous(struct vset *set)
 		timestamp(set);
 		return;
 	}
-	for (int i = 1; i < set->n; i++)
-		if ((long)set->t[i].regs.orig_rax != nr || futex_apart(set)) {
-			if (!tmpname_catch_up(set))
-				vset_diverge(set, "the variants made different syscalls");
+	if (calls_apart(set) || futex_wakes_apart(set)) {
+		bool solo = tmpname_catch_up(set);
+
+		if (futex_lone_wake(set) || solo)
+			return;
+		if (calls_apart(set)) {
+			vset_diverge(set, "the variants made different syscalls");
 			return;
 		}
+	}
 	if (sched_wait_entry(set))
 		return;
 	s = first_pending(set);

@@ -143,12 +143,16 @@ bool apart_too_long(struct vset *set)
  * brk grows or shrinks a variant's own heap, with no effect outside it,
  * and programs whose allocation order follows their own addresses (cc1's
  * pointer-keyed hash tables) grow it at different points in different
- * variants. A variant at brk, or at a shared futex, while others are
- * elsewhere makes it alone.
+ * variants. A variant at brk, or at a futex in shared memory, while
+ * others are elsewhere makes it alone (a thread's tid word, which
+ * pthread_join waits on without FUTEX_PRIVATE_FLAG, is not shared: the
+ * monitor keeps that wait, once every variant is at it).
  */
 static bool solo(const struct task *t)
 {
-	return redraw(t) || (long)t->regs.orig_rax == __NR_brk || shared_futex(t);
+	uint64_t addr = (uint64_t)arg_get(&t->regs, 0);
+
+	return redraw(t) || (long)t->regs.orig_rax == __NR_brk || (shared_futex(t) && maps_shared(t->tid, &addr));
 }
 
 /* Every variant is at a shared futex, not all with the same arguments. */

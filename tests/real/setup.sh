@@ -225,10 +225,13 @@ cat >mc_clients.py <<'PY'
 import os, socket, subprocess, threading, time
 args = ["memcached", "-s", "mc.sock", "-t", "4", "-A"] + (["-u", "root"] if os.geteuid() == 0 else [])
 server = subprocess.Popen(args)
-for _ in range(500):
-    if os.path.exists("mc.sock"):
+for _ in range(1000):  # until it listens: the name is there from bind()
+    try:
+        with socket.socket(socket.AF_UNIX) as probe:
+            probe.connect("mc.sock")
         break
-    time.sleep(0.01)
+    except (FileNotFoundError, ConnectionRefusedError):
+        time.sleep(0.01)
 def talk(s, f, line, data=None):
     s.sendall(line + b"\r\n" + (data + b"\r\n" if data is not None else b""))
     return f.readline()
@@ -265,15 +268,18 @@ PY
 # unix socket, and eight client threads, each with its own connection.
 cat >redis_clients.py <<'PY'
 import os, socket, subprocess, threading, time
-# jemalloc's background thread is woken after counts of allocations drawn
-# from the address of each thread's data: at different points in each variant.
+# jemalloc's background thread (on, as redis sets it) is woken after
+# counts of allocations drawn from the address of each thread's data: at
+# different points in each variant.
 server = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", "redis.sock", "--save", "",
-                           "--appendonly", "no", "--logfile", "/dev/null", "--io-threads", "1",
-                           "--jemalloc-bg-thread", "no"])
-for _ in range(500):
-    if os.path.exists("redis.sock"):
+                           "--appendonly", "no", "--logfile", "/dev/null", "--io-threads", "1"])
+for _ in range(1000):  # until it listens: the name is there from bind()
+    try:
+        with socket.socket(socket.AF_UNIX) as probe:
+            probe.connect("redis.sock")
         break
-    time.sleep(0.01)
+    except (FileNotFoundError, ConnectionRefusedError):
+        time.sleep(0.01)
 def command(f, s, *words):
     s.sendall(b"*%d\r\n" % len(words) + b"".join(b"$%d\r\n%s\r\n" % (len(w), w) for w in words))
     line = f.readline()
@@ -356,10 +362,13 @@ http {
 }
 """ % {"run": run, "sock": sock, "root": os.getcwd()})
 server = subprocess.Popen(["/usr/sbin/nginx", "-p", run, "-c", os.path.join(run, "nginx.conf")])
-for _ in range(500):
-    if os.path.exists(sock):
+for _ in range(1000):  # until it listens: the name is there from bind()
+    try:
+        with socket.socket(socket.AF_UNIX) as probe:
+            probe.connect(sock)
         break
-    time.sleep(0.01)
+    except (FileNotFoundError, ConnectionRefusedError):
+        time.sleep(0.01)
 def get(path):
     s = socket.socket(socket.AF_UNIX)
     s.connect(sock)
