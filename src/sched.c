@@ -528,13 +528,13 @@ void futex_timeouts(void)
 	wake_where(expired, &now, -ETIMEDOUT);
 }
 
-/* The deadline of a wait, on CLOCK_MONOTONIC; false without one. */
-static bool futex_deadline(struct vset *set, int cmd, long op, struct timespec *d)
+/* The deadline of variant i's wait, on CLOCK_MONOTONIC; false without one. */
+static bool task_deadline(const struct task *t, int cmd, long op, struct timespec *d)
 {
-	uint64_t p = (uint64_t)arg_get(&set->t[0].regs, 3);
+	uint64_t p = (uint64_t)arg_get(&t->regs, 3);
 	struct timespec ts, now, mono;
 
-	if (!p || mem_read(set->t[0].tid, p, &ts, sizeof(ts)) != sizeof(ts))
+	if (!p || mem_read(t->tid, p, &ts, sizeof(ts)) != sizeof(ts))
 		return false;
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	if (cmd == FUTEX_WAIT) { /* relative */
@@ -553,6 +553,20 @@ static bool futex_deadline(struct vset *set, int cmd, long op, struct timespec *
 	while (d->tv_nsec >= 1000000000L) {
 		d->tv_nsec -= 1000000000L;
 		d->tv_sec++;
+	}
+	return true;
+}
+
+/* The deadline of a wait: the latest of the variants' (they need not agree); false if one has none. */
+static bool futex_deadline(struct vset *set, int cmd, long op, struct timespec *d)
+{
+	for (int i = 0; i < set->n; i++) {
+		struct timespec di;
+
+		if (!task_deadline(&set->t[i], cmd, op, &di))
+			return false;
+		if (i == 0 || ts_before(d, &di))
+			*d = di;
 	}
 	return true;
 }

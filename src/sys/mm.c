@@ -237,10 +237,19 @@ bool place_done(struct vset *set)
 #define VAL { A_INT, 0, 0 } /* futex's values are u32 */
 #define ADR { A_PTR, 0, 0 }
 #define TMO { A_INS, 0, sizeof(struct timespec) }
+/*
+ * A wait's time-out is not compared: jemalloc's background thread sleeps
+ * for as long as its decay clock, read at points that depend on
+ * addresses, says (or until woken), so one variant may sleep with a
+ * time-out and another without. It only tells when the wait ends, inside
+ * the process; the monitor ends a wait it keeps at the latest of the
+ * variants' time-outs (sched.c).
+ */
+#define OWN_TMO NO
 
 /* What futex's arguments 2 to 5 are, for each operation. */
 static const struct arg_desc futex_args[][4] = {
-	[FUTEX_WAIT] = { VAL, TMO, NO, NO },
+	[FUTEX_WAIT] = { VAL, OWN_TMO, NO, NO },
 	[FUTEX_WAKE] = { VAL, NO, NO, NO },
 	[FUTEX_REQUEUE] = { VAL, VAL, ADR, NO },
 	[FUTEX_CMP_REQUEUE] = { VAL, VAL, ADR, VAL },
@@ -248,7 +257,7 @@ static const struct arg_desc futex_args[][4] = {
 	[FUTEX_LOCK_PI] = { NO, TMO, NO, NO },
 	[FUTEX_UNLOCK_PI] = { NO, NO, NO, NO },
 	[FUTEX_TRYLOCK_PI] = { NO, NO, NO, NO },
-	[FUTEX_WAIT_BITSET] = { VAL, TMO, NO, VAL },
+	[FUTEX_WAIT_BITSET] = { VAL, OWN_TMO, NO, VAL },
 	[FUTEX_WAKE_BITSET] = { VAL, NO, NO, VAL },
 	[FUTEX_WAIT_REQUEUE_PI] = { VAL, TMO, ADR, NO },
 	[FUTEX_CMP_REQUEUE_PI] = { VAL, VAL, ADR, VAL },

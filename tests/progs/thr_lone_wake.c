@@ -4,7 +4,8 @@
  * variable after a number of calls that depends on where its thread-local
  * data lies, so each variant wakes the thread at another point, and some
  * variants more often than others. The woken thread gives back pages of
- * its own buffer and sleeps again; nothing it does reaches the outside.
+ * its own buffer and sleeps again, with a time-out in some variants and
+ * without in others; nothing it does reaches the outside.
  * What the program prints does not depend on the wakes.
  */
 #define _GNU_SOURCE
@@ -24,13 +25,26 @@ static int pending, quit;
 static _Thread_local char mark;
 static char *pages;
 
+/* Sleeps until woken; with a time-out (far off) in some variants only, as jemalloc's thread may. */
+static void sleep_on(const struct timespec *until)
+{
+    if (until)
+        CHECK_PT(pthread_cond_timedwait(&wake, &lock, until));
+    else
+        CHECK_PT(pthread_cond_wait(&wake, &lock));
+}
+
 static void *purger(void *arg)
 {
-    (void)arg;
+    struct timespec until;
+    int timed = (int)(((uintptr_t)&arg >> 32) & 1);
+
+    CHECK_SYS(clock_gettime(CLOCK_REALTIME, &until));
+    until.tv_sec += 60;
     CHECK_PT(pthread_mutex_lock(&lock));
     while (!quit) {
         while (!pending && !quit)
-            CHECK_PT(pthread_cond_wait(&wake, &lock));
+            sleep_on(timed ? &until : NULL);
         pending = 0;
         CHECK_PT(pthread_mutex_unlock(&lock));
         CHECK_SYS(madvise(pages, 4 * 4096, MADV_DONTNEED));
