@@ -333,6 +333,7 @@ void vset_resume_tasks(struct vset *set);
 struct task *vset_find(struct vset *set, pid_t tid);
 void task_resume(struct task *t, int sig);
 void task_resume_syscall(struct task *t);
+void task_substitute(struct task *t);
 void restore_args(struct task *t);
 bool task_retry(struct task *t);
 bool is_restart(long r);

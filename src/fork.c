@@ -258,8 +258,7 @@ bool reap_wanted(struct vset *set)
 	for (int k = 1; k < set->n; k++) {
 		struct task *t = &set->t[k];
 
-		t->saved = t->regs;
-		t->substituted = true;
+		task_substitute(t);
 		t->step = 0;
 		if (waitid) {
 			arg_set(&t->regs, 0, P_PID);

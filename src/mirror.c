@@ -99,8 +99,7 @@ void mirror_begin(struct vset *set)
 	for (int i = 1; i < set->n; i++) {
 		struct task *t = &set->t[i];
 
-		t->saved = t->regs;
-		t->substituted = true;
+		task_substitute(t);
 		t->step = 0;
 		setup_step(set, t);
 		task_resume_syscall(t);

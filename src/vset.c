@@ -101,6 +101,15 @@ void vset_redo_all(struct vset *set)
 	resume_all(set);
 }
 
+/* t's registers are about to change for a substitute call or a rewritten argument: keep the originals. */
+void task_substitute(struct task *t)
+{
+	if (t->substituted)
+		return;
+	t->saved = t->regs;
+	t->substituted = true;
+}
+
 /* Puts back the registers a substitute call or a rewritten argument changed. */
 void restore_args(struct task *t)
 {
@@ -261,8 +270,7 @@ static bool deliver_masked(struct vset *set, int s, unsigned slot)
 		long size;
 
 		call_mask(t, (long)t->regs.orig_rax, &mask, &size);
-		t->saved = t->regs;
-		t->substituted = true;
+		task_substitute(t);
 		t->regs.orig_rax = __NR_rt_sigsuspend;
 		arg_set(&t->regs, 0, (long)mask);
 		arg_set(&t->regs, 1, size);
@@ -393,8 +401,7 @@ static void apply_own_pid(struct vset *set)
 	for (int v = 0; v < set->n && set->call.own_pid; v++) {
 		struct task *t = &set->t[v];
 
-		t->saved = t->regs;
-		t->substituted = true;
+		task_substitute(t);
 		for (int i = 0; i < 6; i++)
 			if (set->call.own_pid & (1u << i)) {
 				struct vset *whose = set->call.pid_set[i] ? set->call.pid_set[i] : set;

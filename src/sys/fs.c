@@ -138,10 +138,7 @@ void own_path_apply(struct vset *set)
 		at = (t->regs.rsp - 128 - n) & ~15UL;
 		if (mem_write(t->tid, at, own, n) < 0)
 			continue; /* the path stays the leader's: the results tell */
-		if (!t->substituted) {
-			t->saved = t->regs;
-			t->substituted = true;
-		}
+		task_substitute(t);
 		arg_set(&t->regs, i, (long)at);
 		regs_put(t);
 	}

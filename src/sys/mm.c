@@ -181,8 +181,7 @@ void place_begin(struct vset *set)
 
 		if (!t->placed)
 			choose_shift(set, k);
-		t->saved = t->regs;
-		t->substituted = true;
+		task_substitute(t);
 		t->tries = 0;
 		t->at_hint = hint && arg_get(&t->regs, 0) != 0;
 		place_at(t, set->call.ret);
