@@ -135,6 +135,8 @@ struct task {
 	int tries;	/* attempts at placing the current mapping */
 	bool at_hint;	/* the current mapping goes where its own call asks, as the leader's went */
 	unsigned solo_reads; /* coarse clock reads alone since the set last met (solo.c) */
+	unsigned lone_wakes; /* futex wakes alone since the set last met, at syscall count lone_at (sched.c) */
+	uint64_t lone_at;
 	int step;	/* descriptors mirrored so far */
 	bool gstopped;	/* in a group-stop (SIGSTOP, SIGTSTP ...), listened on */
 };

@@ -1269,6 +1269,25 @@ static long lone_wake_n(struct vset *set, int i, uint64_t addr, long n)
 	return woken;
 }
 
+/*
+ * A variant that makes wake after wake alone while the others wait at
+ * another call is in a loop they are not in: a divergence, not a wait
+ * for ever.
+ */
+#define LONE_LIMIT 1000
+
+static bool too_many_alone(struct vset *set, struct task *t)
+{
+	if (t->lone_at != set->syscalls) {
+		t->lone_at = set->syscalls;
+		t->lone_wakes = 0;
+	}
+	if (++t->lone_wakes <= LONE_LIMIT)
+		return false;
+	vset_diverge(set, "variant %d made %d futex wakes that the others did not make", t->idx, LONE_LIMIT);
+	return true;
+}
+
 /* Are some variants at a private futex wake, and not all at the same one? */
 bool futex_wakes_apart(const struct vset *set)
 {
@@ -1307,6 +1326,8 @@ bool futex_lone_wake(struct vset *set)
 
 		if (!private_wake(t) || (fewest > 0 && arg_get(&t->regs, 2) != fewest))
 			continue;
+		if (too_many_alone(set, t))
+			return true;
 		if (opt.trace)
 			fprintf(stderr, "chorus: [%d] variant %d: futex(%#lx, FUTEX_WAKE) alone\n", t->tid, i, addr);
 		task_skip(t, lone_wake_n(set, i, addr, arg_get(&t->regs, 2)));
