@@ -521,7 +521,7 @@ void sys_arch_prctl_pre(struct vset *set, struct call *c);
 void sys_pair_post(struct vset *set, struct call *c);
 void sys_mkdir_pre(struct vset *set, struct call *c);
 void tmpname_reconcile(struct vset *set, struct call *c);
-bool tmpname_catch_up(struct vset *set);
+bool solo_catch_up(struct vset *set);
 bool futex_apart(const struct vset *set);
 bool apart_too_long(struct vset *set);
 void sys_mmap_pre(struct vset *set, struct call *c);

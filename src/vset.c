@@ -570,7 +570,7 @@ static void rendezvous(struct vset *set)
 		return;
 	}
 	if (calls_apart(set) || futex_wakes_apart(set)) {
-		bool solo = tmpname_catch_up(set);
+		bool solo = solo_catch_up(set);
 
 		if (futex_lone_wake(set) || solo)
 			return;
