@@ -522,6 +522,7 @@ void sys_pair_post(struct vset *set, struct call *c);
 void sys_mkdir_pre(struct vset *set, struct call *c);
 void tmpname_reconcile(struct vset *set, struct call *c);
 bool solo_catch_up(struct vset *set);
+bool mprotects_apart(const struct vset *set);
 bool futex_apart(const struct vset *set);
 bool apart_too_long(struct vset *set);
 void sys_mmap_pre(struct vset *set, struct call *c);

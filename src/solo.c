@@ -21,8 +21,9 @@
  *    SOLO_STALE reads, or it would wait for ever.
  *
  * And at a rendezvous where the variants are at different calls, those
- * at a call that touches only their own process (brk, a wait or wake of
- * a futex in their own shared memory, glibc's redraw of a random value)
+ * at a call that touches only their own process (brk, mprotect of a
+ * thread's malloc heap, a wait or wake of a futex in their own shared
+ * memory, glibc's redraw of a random value)
  * make it alone, so that the others catch up (solo_catch_up, below;
  * private futex wakes: sched.c).
  *
@@ -173,11 +174,63 @@ bool apart_too_long(struct vset *set)
  * pthread_join waits on without FUTEX_PRIVATE_FLAG, is not shared: the
  * monitor keeps that wait, once every variant is at it).
  */
+struct anon_q {
+	unsigned long lo, hi; /* the part of the range not yet found */
+	bool ok;
+};
+
+static bool anon_at(const struct mapping *m, void *arg)
+{
+	struct anon_q *q = arg;
+
+	if (m->hi <= q->lo)
+		return true;
+	if (m->lo > q->lo || m->path[0] || m->perms[3] != 'p' || m->perms[2] == 'x')
+		return false; /* a hole, a file, shared or code */
+	q->lo = m->hi;
+	q->ok = q->lo >= q->hi;
+	return !q->ok;
+}
+
+/*
+ * glibc grows (and shrinks) a thread's malloc heap by mprotect of pages
+ * of the PROT_NONE reservation it made for it: at points that depend on
+ * how much was allocated, which may depend on addresses (V8 hashes them).
+ * mprotect to read-write or to nothing of private anonymous memory that
+ * is not code touches only the variant's own memory.
+ */
+static bool heap_mprotect(const struct task *t)
+{
+	unsigned long addr = (unsigned long)arg_get(&t->regs, 0), len = (unsigned long)arg_get(&t->regs, 1);
+	long prot = arg_get(&t->regs, 2);
+	struct anon_q q = { addr, addr + len, false };
+
+	if ((long)t->regs.orig_rax != __NR_mprotect || (prot != PROT_NONE && prot != (PROT_READ | PROT_WRITE)) ||
+	    len == 0 || addr + len < addr)
+		return false;
+	maps_each(t->tid, anon_at, &q);
+	return q.ok;
+}
+
+/* Every variant is at mprotect, not all with the same length and protection. */
+bool mprotects_apart(const struct vset *set)
+{
+	for (int i = 0; i < set->n; i++)
+		if ((long)set->t[i].regs.orig_rax != __NR_mprotect)
+			return false;
+	for (int i = 1; i < set->n; i++)
+		for (int a = 1; a < 3; a++)
+			if (arg_get(&set->t[i].regs, a) != arg_get(&set->t[0].regs, a))
+				return true;
+	return false;
+}
+
 static bool solo(const struct task *t)
 {
 	uint64_t addr = (uint64_t)arg_get(&t->regs, 0);
 
-	return redraw(t) || (long)t->regs.orig_rax == __NR_brk || (shared_futex(t) && maps_shared(t->tid, &addr));
+	return redraw(t) || (long)t->regs.orig_rax == __NR_brk || (shared_futex(t) && maps_shared(t->tid, &addr)) ||
+	       heap_mprotect(t);
 }
 
 /* Every variant is at a shared futex, not all with the same arguments. */
@@ -197,23 +250,23 @@ bool futex_apart(const struct vset *set)
 /* Some variants are at a call they may make alone: let them; false if none is. */
 bool solo_catch_up(struct vset *set)
 {
-	int at = 0;
+	unsigned alone = 0;
 
 	for (int i = 0; i < set->n; i++)
-		at += solo(&set->t[i]);
-	if (at == 0)
+		alone |= solo(&set->t[i]) ? 1u << i : 0;
+	if (!alone)
 		return false;
 	for (int i = 0; i < set->n; i++) {
 		struct task *t = &set->t[i];
 		uint64_t r;
 
-		if (!solo(t))
+		if (!(alone & (1u << i)))
 			continue;
 		if (shared_futex(t))
 			watch_apart(set);
 		if (!redraw(t)) {
 			heap_place(t);
-			task_resume(t, 0); /* brk, futex: its own */
+			task_resume(t, 0); /* brk, futex, mprotect: its own */
 			continue;
 		}
 		if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r) ||

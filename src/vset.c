@@ -569,7 +569,7 @@ static void rendezvous(struct vset *set)
 		timestamp(set);
 		return;
 	}
-	if (calls_apart(set) || futex_wakes_apart(set)) {
+	if (calls_apart(set) || futex_wakes_apart(set) || mprotects_apart(set)) {
 		bool solo = solo_catch_up(set);
 
 		if (futex_lone_wake(set) || solo)
