@@ -402,6 +402,7 @@ void sched_join(struct proc *p, struct proc *with);
 void sched_leave(struct vset *set);
 bool sched_shared(const struct vset *set);
 bool maps_shared(pid_t pid, const uint64_t *addr);
+bool shared_mem_futex(const struct task *t);
 void sched_resume(struct vset *set);
 void sched_release(struct vset *set);
 bool sched_threaded(const struct vset *set);

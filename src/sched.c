@@ -382,7 +382,6 @@ static void timer_stop(void)
 	tick_set(&timer, 0, &none);
 }
 
-
 static void futex_unlink(struct futex_wait *w)
 {
 	lone_forget(w);
@@ -528,14 +527,30 @@ void futex_timeouts(void)
 	wake_where(expired, &now, -ETIMEDOUT);
 }
 
-/* The deadline of variant i's wait, on CLOCK_MONOTONIC; false without one. */
-static bool task_deadline(const struct task *t, int cmd, long op, struct timespec *d)
+/* The time-out variant t gave its wait, as it gave it; false without one. */
+static bool task_timeout(const struct task *t, struct timespec *ts)
 {
 	uint64_t p = (uint64_t)arg_get(&t->regs, 3);
-	struct timespec ts, now, mono;
 
-	if (!p || mem_read(t->tid, p, &ts, sizeof(ts)) != sizeof(ts))
-		return false;
+	return p && mem_read(t->tid, p, ts, sizeof(*ts)) == sizeof(*ts);
+}
+
+/*
+ * The deadline of a wait, on CLOCK_MONOTONIC: the latest of the variants'
+ * time-outs (they need not agree); false if one has none.
+ */
+static bool futex_deadline(struct vset *set, int cmd, long op, struct timespec *d)
+{
+	struct timespec ts = { 0, 0 }, now, mono;
+
+	for (int i = 0; i < set->n; i++) {
+		struct timespec ti;
+
+		if (!task_timeout(&set->t[i], &ti))
+			return false;
+		if (i == 0 || ts_before(&ts, &ti))
+			ts = ti;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	if (cmd == FUTEX_WAIT) { /* relative */
 		now = (struct timespec){ 0, 0 };
@@ -553,20 +568,6 @@ static bool task_deadline(const struct task *t, int cmd, long op, struct timespe
 	while (d->tv_nsec >= 1000000000L) {
 		d->tv_nsec -= 1000000000L;
 		d->tv_sec++;
-	}
-	return true;
-}
-
-/* The deadline of a wait: the latest of the variants' (they need not agree); false if one has none. */
-static bool futex_deadline(struct vset *set, int cmd, long op, struct timespec *d)
-{
-	for (int i = 0; i < set->n; i++) {
-		struct timespec di;
-
-		if (!task_deadline(&set->t[i], cmd, op, &di))
-			return false;
-		if (i == 0 || ts_before(d, &di))
-			*d = di;
 	}
 	return true;
 }
@@ -856,6 +857,15 @@ bool maps_shared(pid_t pid, const uint64_t *addr)
 	return q.shared;
 }
 
+/* Is t at a futex without FUTEX_PRIVATE_FLAG whose word lies in shared memory? */
+bool shared_mem_futex(const struct task *t)
+{
+	uint64_t addr = (uint64_t)arg_get(&t->regs, 0);
+
+	return (long)t->regs.orig_rax == __NR_futex && !(arg_get(&t->regs, 1) & FUTEX_PRIVATE_FLAG) &&
+	       maps_shared(t->tid, &addr);
+}
+
 /*
  * A futex without FUTEX_PRIVATE_FLAG whose word lies in shared memory
  * may be woken by processes outside the turns of its own: when its
@@ -863,11 +873,9 @@ bool maps_shared(pid_t pid, const uint64_t *addr)
  * kernel, in every variant (see futex_apart). Other shared futexes (a
  * thread's tid word for pthread_join) stay with the monitor.
  */
-static bool between_processes(struct vset *set, long op)
+static bool between_processes(struct vset *set)
 {
-	uint64_t addr = (uint64_t)arg_get(&set->t[0].regs, 0);
-
-	return set->p->turn->procs == 1 && !(op & FUTEX_PRIVATE_FLAG) && maps_shared(set->t[0].tid, &addr);
+	return set->p->turn->procs == 1 && shared_mem_futex(&set->t[0]);
 }
 
 /*
@@ -882,7 +890,7 @@ bool sys_futex_emulate(struct vset *set, struct call *c)
 	long n = arg_get(&set->t[0].regs, 2), woken;
 	struct futex_key k, k2;
 
-	if (between_processes(set, op)) {
+	if (between_processes(set)) {
 		/*
 		 * A wait blocks in every variant: the turn passes, a signal
 		 * interrupts it, and each variant's thread stops as it returns,

@@ -165,15 +165,6 @@ bool apart_too_long(struct vset *set)
 	return true;
 }
 
-/*
- * brk grows or shrinks a variant's own heap, with no effect outside it,
- * and programs whose allocation order follows their own addresses (cc1's
- * pointer-keyed hash tables) grow it at different points in different
- * variants. A variant at brk, or at a futex in shared memory, while
- * others are elsewhere makes it alone (a thread's tid word, which
- * pthread_join waits on without FUTEX_PRIVATE_FLAG, is not shared: the
- * monitor keeps that wait, once every variant is at it).
- */
 struct anon_q {
 	unsigned long lo, hi; /* the part of the range not yet found */
 	bool ok;
@@ -225,12 +216,19 @@ bool mprotects_apart(const struct vset *set)
 	return false;
 }
 
+/*
+ * brk grows or shrinks a variant's own heap, with no effect outside it,
+ * and programs whose allocation order follows their own addresses (cc1's
+ * pointer-keyed hash tables) grow it at different points in different
+ * variants. A variant at brk, at a futex in shared memory or at a heap
+ * mprotect (above), while others are elsewhere, makes it alone (a
+ * thread's tid word, which pthread_join waits on without
+ * FUTEX_PRIVATE_FLAG, is not shared: the monitor keeps that wait, once
+ * every variant is at it).
+ */
 static bool solo(const struct task *t)
 {
-	uint64_t addr = (uint64_t)arg_get(&t->regs, 0);
-
-	return redraw(t) || (long)t->regs.orig_rax == __NR_brk || (shared_futex(t) && maps_shared(t->tid, &addr)) ||
-	       heap_mprotect(t);
+	return redraw(t) || (long)t->regs.orig_rax == __NR_brk || shared_mem_futex(t) || heap_mprotect(t);
 }
 
 /* Every variant is at a shared futex, not all with the same arguments. */

@@ -538,7 +538,6 @@ static void begin_call(struct vset *set, long nr)
 	run_policy(set);
 }
 
-/* Every variant is stopped at something: what was it? */
 /* Are the variants at different syscalls (futexes in shared memory: with different values)? */
 static bool calls_apart(const struct vset *set)
 {
@@ -548,9 +547,11 @@ static bool calls_apart(const struct vset *set)
 	return futex_apart(set);
 }
 
+/* Every variant is stopped at something: what was it? */
 static void rendezvous(struct vset *set)
 {
 	long nr = (long)set->t[0].regs.orig_rax;
+	bool apart;
 	int s;
 
 	if (all_in(set, T_GONE)) {
@@ -569,12 +570,13 @@ static void rendezvous(struct vset *set)
 		timestamp(set);
 		return;
 	}
-	if (calls_apart(set) || futex_wakes_apart(set) || mprotects_apart(set)) {
+	apart = calls_apart(set);
+	if (apart || futex_wakes_apart(set) || mprotects_apart(set)) {
 		bool solo = solo_catch_up(set);
 
 		if (futex_lone_wake(set) || solo)
 			return;
-		if (calls_apart(set)) {
+		if (apart) {
 			vset_diverge(set, "the variants made different syscalls");
 			return;
 		}
