@@ -299,6 +299,20 @@ struct options {
 
 extern struct options opt;
 
+/* index.c: a hash index from a pair of keys to a position in an array */
+struct index_slot {
+	uint64_t a, b;
+	size_t pos1; /* the position + 1; 0: empty */
+};
+struct index {
+	struct index_slot *s;
+	size_t cap, n; /* cap: 0 or a power of two */
+};
+void index_put(struct index *ix, uint64_t a, uint64_t b, size_t pos);
+bool index_get(const struct index *ix, uint64_t a, uint64_t b, size_t *pos);
+void index_del(struct index *ix, uint64_t a, uint64_t b);
+void index_free(struct index *ix);
+
 /* main.c (die), warn.c */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -131,8 +131,14 @@ void fork_spawn(struct vset *set)
 		t->state = T_NEW;
 		t->shift = set->t[k].shift;
 		t->placed = set->t[k].placed;
-		if ((flags & CLONE_CHILD_SETTID) && ctid && k > 0) /* the child's own tid: the leader child's */
+		/*
+		 * The tids the kernel wrote are made the leader child's, before
+		 * the child runs: a thread that ends at once clears its word.
+		 */
+		if ((flags & CLONE_CHILD_SETTID) && ctid && k > 0)
 			mem_write(t->tid, ctid, &c->vpid, sizeof(pid_t));
+		if ((flags & CLONE_PARENT_SETTID) && r.ptid && k > 0)
+			mem_write(set->t[k].tid, r.ptid, &c->vpid, sizeof(pid_t));
 		if (flags & CLONE_CHILD_CLEARTID)
 			c->ctid[k] = ctid;
 	}
@@ -150,13 +156,7 @@ void fork_done(struct vset *set)
 
 	for (int k = 0; k < set->n; k++) {
 		struct task *t = &set->t[k];
-		struct clone_req r;
-		long flags;
-		uint64_t ptid;
 
-		clone_req(set, k, &r);
-		flags = r.flags;
-		ptid = r.ptid;
 		if ((long)t->regs.rax != (long)set->t[0].regs.rax && !c) {
 			vset_diverge(set, "fork failed differently in variant %d", k);
 			return;
@@ -164,8 +164,6 @@ void fork_done(struct vset *set)
 		if (c && (long)t->regs.rax > 0) {
 			t->regs.rax = (unsigned long)c->vpid;
 			regs_put(t);
-			if ((flags & CLONE_PARENT_SETTID) && ptid)
-				mem_write(t->tid, ptid, &c->vpid, sizeof(pid_t));
 		}
 		task_resume(t, 0);
 	}

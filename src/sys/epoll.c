@@ -8,9 +8,10 @@
  * of a registration but not its data, keeps each variant's data, and
  * gives each other variant its own in the events the leader's epoll_wait
  * returns. Registrations whose data agree in every variant are not kept.
- * A registration is found by the leader's data when an event comes: a
- * new one with the same data replaces an old one (the object a pointer
- * named was freed and another took its place).
+ * A registration is found by the leader's data when an event comes (a
+ * hash index, as a server may have many thousands): a new one with the
+ * same data replaces an old one (the object a pointer named was freed and
+ * another took its place).
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -24,22 +25,39 @@ struct ep_reg {
 	uint64_t data[MAX_VARIANTS];
 };
 
+/* Registrations, found by (epfd, fd) and by (epfd, the leader's data): each pair is in one at most. */
 struct ep_regs {
 	struct ep_reg *r;
 	size_t n, cap;
+	struct index by_fd, by_data;
 };
 
-/* Drops the registrations of epfd for fd (fd >= 0) or with the leader's data *lead (lead non-NULL). */
+static void ep_index(struct ep_regs *e, size_t i)
+{
+	index_put(&e->by_fd, (uint64_t)e->r[i].epfd, (uint64_t)e->r[i].fd, i);
+	index_put(&e->by_data, (uint64_t)e->r[i].epfd, e->r[i].data[0], i);
+}
+
+/* Drops registration i; the last takes its place. */
+static void ep_drop(struct ep_regs *e, size_t i)
+{
+	index_del(&e->by_fd, (uint64_t)e->r[i].epfd, (uint64_t)e->r[i].fd);
+	index_del(&e->by_data, (uint64_t)e->r[i].epfd, e->r[i].data[0]);
+	if (i != --e->n) {
+		e->r[i] = e->r[e->n];
+		ep_index(e, i);
+	}
+}
+
+/* Drops the registration of epfd for fd (fd >= 0) or with the leader's data *lead (lead non-NULL). */
 static void ep_forget(struct ep_regs *e, int epfd, int fd, const uint64_t *lead)
 {
-	for (size_t i = 0; e && i < e->n;) {
-		struct ep_reg *r = &e->r[i];
+	size_t i;
 
-		if (r->epfd == epfd && ((fd >= 0 && r->fd == fd) || (lead && r->data[0] == *lead)))
-			*r = e->r[--e->n];
-		else
-			i++;
-	}
+	if (e && fd >= 0 && index_get(&e->by_fd, (uint64_t)epfd, (uint64_t)fd, &i))
+		ep_drop(e, i);
+	if (e && lead && index_get(&e->by_data, (uint64_t)epfd, *lead, &i))
+		ep_drop(e, i);
 }
 
 static void ep_add(struct proc *p, const struct ep_reg *reg)
@@ -54,7 +72,8 @@ static void ep_add(struct proc *p, const struct ep_reg *reg)
 		if (!e->r)
 			die("out of memory");
 	}
-	e->r[e->n++] = *reg;
+	e->r[e->n] = *reg;
+	ep_index(e, e->n++);
 }
 
 /* A copy of p's registrations for a process forked from it (it shares the epoll instances). */
@@ -68,8 +87,11 @@ void ep_copy(struct proc *to, const struct proc *from)
 /* The process's registrations end (it ends, or its program is replaced). */
 void ep_free(struct proc *p)
 {
-	if (p->ep)
+	if (p->ep) {
 		free(p->ep->r);
+		index_free(&p->ep->by_fd);
+		index_free(&p->ep->by_data);
+	}
 	free(p->ep);
 	p->ep = NULL;
 }
@@ -106,19 +128,17 @@ void sys_epoll_ctl_post(struct vset *set, struct call *c)
 		reg.data[v] = ev.data.u64;
 		differ |= reg.data[v] != reg.data[0];
 	}
-	if (!differ)
-		return;
-	ep_forget(set->p->ep, epfd, -1, &reg.data[0]);
-	ep_add(set->p, &reg);
+	ep_forget(set->p->ep, epfd, -1, &reg.data[0]); /* its events are this registration's now */
+	if (differ)
+		ep_add(set->p, &reg);
 }
 
 /* Variant v's data for the leader's data lead on epfd, or lead itself if none is kept. */
 static uint64_t ep_data(const struct ep_regs *e, int epfd, uint64_t lead, int v)
 {
-	for (size_t i = 0; e && i < e->n; i++)
-		if (e->r[i].epfd == epfd && e->r[i].data[0] == lead)
-			return e->r[i].data[v];
-	return lead;
+	size_t i;
+
+	return e && index_get(&e->by_data, (uint64_t)epfd, lead, &i) ? e->r[i].data[v] : lead;
 }
 
 /* epoll_wait and epoll_pwait: each other variant's events, copied from the leader's, get its own data. */

@@ -1426,6 +1426,49 @@ static void on_crash(int sig)
 	raise(sig);
 }
 
+/* The hash index against a plain array, through puts, moves and deletes that wrap around its end. */
+static void test_index(void)
+{
+	enum { KEYS = 600, OPS = 20000 };
+	static long ref[KEYS];
+	struct index ix = { 0 };
+	uint64_t r = 12345;
+	size_t live = 0, pos;
+	bool agree = true, counted = true;
+
+	group("index");
+	for (int k = 0; k < KEYS; k++)
+		ref[k] = -1;
+	CHECK(!index_get(&ix, 1, 2, &pos), "an empty index finds a key");
+	index_del(&ix, 1, 2);
+	for (int op = 0; op < OPS; op++) {
+		int k;
+
+		r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (int)((r >> 33) % (op < OPS / 2 ? KEYS : KEYS / 8)); /* then churn a few keys, the index large */
+		if ((r >> 20) & 1) {
+			live += ref[k] < 0;
+			ref[k] = (long)(r >> 40);
+			index_put(&ix, (uint64_t)k % 7, (uint64_t)k * 2654435761u, (size_t)ref[k]);
+		} else {
+			live -= ref[k] >= 0;
+			ref[k] = -1;
+			index_del(&ix, (uint64_t)k % 7, (uint64_t)k * 2654435761u);
+		}
+		counted &= ix.n == live && 2 * ix.n <= ix.cap;
+		for (int j = 0; op % 97 == 0 && j < KEYS; j++) {
+			bool found = index_get(&ix, (uint64_t)j % 7, (uint64_t)j * 2654435761u, &pos);
+
+			agree &= found == (ref[j] >= 0) && (!found || (long)pos == ref[j]);
+		}
+	}
+	CHECK(agree, "the index and the array disagree on a key");
+	CHECK(counted, "the index's count or size is wrong");
+	index_free(&ix);
+	CHECK(ix.cap == 0 && !index_get(&ix, 0, 0, &pos), "a freed index is not empty");
+	group_end();
+}
+
 int main(void)
 {
 	static const int crashes[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
@@ -1447,6 +1490,7 @@ int main(void)
 	test_symbols();
 	test_fds();
 	test_replicate();
+	test_index();
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }
