@@ -238,7 +238,9 @@ bool call_in_monitor(struct vset *set)
  * the buffer the monitor compared before the kernel reads it. So the
  * monitor makes such a call itself (write, writev, sendto, or sendmsg
  * with no control message but descriptors passed, SCM_RIGHTS, which go
- * as the monitor's copies of the leader's with the first bytes sent),
+ * as the monitor's copies of the leader's with the first bytes sent, and
+ * the leader's own credentials; on a unix socket every piece carries the
+ * leader's credentials, as the kernel gives them to a receiver that asks),
  * from the data and address it compared, without blocking: on a descriptor
  * of its own for a pipe (opened through /proc: another open file of the
  * same pipe, made non-blocking), or with MSG_DONTWAIT on a copy of the
@@ -261,6 +263,8 @@ struct pipe_write {
 		struct cmsghdr align;
 	} ctl;
 	size_t ctllen; /* 0 once sent, or when there are none */
+	struct ucred cred; /* the leader's, sent with every piece on a unix socket */
+	bool with_cred;
 	char *buf;
 	size_t len, done;
 	struct pipe_write *next;
@@ -310,7 +314,8 @@ static void each_right(struct pipe_write *w, void (*fn)(int *fd, void *arg), voi
 	struct msghdr m = { .msg_control = w->ctl.buf, .msg_controllen = w->ctllen };
 
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-		for (size_t at = CMSG_LEN(0); at + sizeof(int) <= c->cmsg_len; at += sizeof(int))
+		for (size_t at = CMSG_LEN(0); c->cmsg_type == SCM_RIGHTS && at + sizeof(int) <= c->cmsg_len;
+		     at += sizeof(int))
 			fn((int *)(void *)((char *)c + at), arg);
 }
 
@@ -350,15 +355,55 @@ static void pipe_write_free(struct pipe_write *w)
 	retry_timer();
 }
 
+union control {
+	char buf[CMSG_SPACE(MAX_RIGHTS * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+	struct cmsghdr align;
+};
+
+/*
+ * The control messages of the next piece in m: the descriptors, until
+ * they went, and the leader's credentials. A receiver that asked for
+ * credentials (SO_PASSCRED) would otherwise get the monitor's.
+ */
+static void control_of(const struct pipe_write *w, union control *ctl, struct msghdr *m)
+{
+	size_t at = CMSG_ALIGN(w->ctllen);
+	struct cmsghdr *c = (struct cmsghdr *)(void *)(ctl->buf + at);
+
+	memcpy(ctl->buf, w->ctl.buf, w->ctllen);
+	m->msg_control = w->ctllen || w->with_cred ? ctl->buf : NULL;
+	m->msg_controllen = w->ctllen;
+	if (!w->with_cred)
+		return;
+	memset(c, 0, CMSG_SPACE(sizeof(w->cred)));
+	*c = (struct cmsghdr){ .cmsg_len = CMSG_LEN(sizeof(w->cred)), .cmsg_level = SOL_SOCKET,
+			       .cmsg_type = SCM_CREDENTIALS };
+	memcpy(CMSG_DATA(c), &w->cred, sizeof(w->cred));
+	m->msg_controllen = at + CMSG_SPACE(sizeof(w->cred));
+}
+
+static ssize_t send_piece(struct pipe_write *w, const char *at, size_t left)
+{
+	struct iovec v = { (void *)at, left };
+	struct msghdr m = { .msg_name = w->tolen ? &w->to : NULL, .msg_namelen = w->tolen, .msg_iov = &v, .msg_iovlen = 1 };
+	union control ctl;
+	ssize_t r;
+
+	if (!w->sock)
+		return write(w->fd, at, left);
+	control_of(w, &ctl, &m);
+	r = sendmsg(w->fd, &m, w->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (r < 0 && errno == EPERM && w->with_cred) { /* a monitor without CAP_SYS_ADMIN sends its own */
+		w->with_cred = false;
+		return send_piece(w, at, left);
+	}
+	return r;
+}
+
 /* Sends what room there is; true when the call is over, with its result in *ret. */
 static bool pipe_write_more(struct pipe_write *w, long *ret)
 {
-	const char *at = w->buf + w->done;
-	size_t left = w->len - w->done;
-	struct iovec v = { (void *)at, left };
-	struct msghdr m = { .msg_name = w->tolen ? &w->to : NULL, .msg_namelen = w->tolen, .msg_iov = &v,
-			    .msg_iovlen = 1, .msg_control = w->ctllen ? w->ctl.buf : NULL, .msg_controllen = w->ctllen };
-	ssize_t r = !w->sock ? write(w->fd, at, left) : sendmsg(w->fd, &m, w->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+	ssize_t r = send_piece(w, w->buf + w->done, w->len - w->done);
 
 	if (r > 0) {
 		w->done += (size_t)r;
@@ -418,13 +463,47 @@ static bool address_of(struct vset *set, struct pipe_write *w, uint64_t addr, lo
 	return mem_read(set->t[0].tid, addr, &w->to, (size_t)len) == len;
 }
 
-/* Whether every cmsg of w->ctl passes descriptors (SCM_RIGHTS), and there are at most MAX_RIGHTS. */
-static bool only_rights(struct pipe_write *w)
+/* The leader's pid (the program's), real uid and gid, as the kernel would send them. */
+static bool leader_cred(const struct vset *set, struct ucred *u)
+{
+	char path[64], line[256];
+	int got = 0;
+	FILE *f;
+
+	u->pid = set->t[0].tgid;
+	snprintf(path, sizeof(path), "/proc/%d/status", set->t[0].tid);
+	if (!(f = fopen(path, "re")))
+		return false;
+	while (got < 2 && fgets(line, sizeof(line), f))
+		got += sscanf(line, "Uid: %u", &u->uid) == 1 || sscanf(line, "Gid: %u", &u->gid) == 1;
+	fclose(f);
+	return got == 2;
+}
+
+/* Is c credentials the leader may send as its own (its pid, its real uid and gid)? */
+static bool own_cred(const struct vset *set, const struct cmsghdr *c)
+{
+	struct ucred u, mine;
+
+	if (c->cmsg_type != SCM_CREDENTIALS || c->cmsg_len != CMSG_LEN(sizeof(u)) || !leader_cred(set, &mine))
+		return false;
+	memcpy(&u, CMSG_DATA(c), sizeof(u));
+	return u.pid == mine.pid && u.uid == mine.uid && u.gid == mine.gid;
+}
+
+/*
+ * Whether every cmsg of w->ctl passes descriptors (SCM_RIGHTS, at most
+ * MAX_RIGHTS) or the leader's own credentials, which the monitor sends
+ * anyway; others stay with the leader (the kernel checks them against
+ * the sender, and the monitor is another sender).
+ */
+static bool only_rights(const struct vset *set, struct pipe_write *w)
 {
 	struct msghdr m = { .msg_control = w->ctl.buf, .msg_controllen = w->ctllen };
 
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_len < CMSG_LEN(0) ||
+		    (c->cmsg_type != SCM_RIGHTS && !own_cred(set, c)))
 			return false;
 	return true;
 }
@@ -435,9 +514,9 @@ static void count_bad(int *fd, void *arg)
 }
 
 /*
- * The descriptors a sendmsg passes (SCM_RIGHTS, the only control message
- * the monitor sends for it), as the monitor's copies of the leader's, in
- * w->ctl; false if there are others, or a copy cannot be made.
+ * The descriptors a sendmsg passes (SCM_RIGHTS), as the monitor's copies
+ * of the leader's, in w->ctl; false if it has control messages other
+ * than those and the leader's credentials, or a copy cannot be made.
  */
 static bool rights_of(struct vset *set, struct pipe_write *w, const struct msghdr *m)
 {
@@ -448,7 +527,7 @@ static bool rights_of(struct vset *set, struct pipe_write *w, const struct msghd
 		    (ssize_t)m->msg_controllen)
 		return false;
 	w->ctllen = m->msg_controllen;
-	if (!only_rights(w)) {
+	if (!only_rights(set, w)) {
 		w->ctllen = 0;
 		return false;
 	}
@@ -499,6 +578,14 @@ static bool sendable(struct vset *set, struct pipe_write *w, size_t *skip, size_
 	return true;
 }
 
+static bool unix_socket(int fd)
+{
+	int domain = 0;
+	socklen_t len = sizeof(domain);
+
+	return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_UNIX;
+}
+
 /* A call that sends data, in a set that takes turns: made by the monitor. True when it is. */
 bool pipe_write_begin(struct vset *set)
 {
@@ -519,6 +606,7 @@ bool pipe_write_begin(struct vset *set)
 		free(w);
 		return false;
 	}
+	w->with_cred = w->sock && unix_socket(w->fd) && leader_cred(set, &w->cred);
 	if (!data_now(set, &b) || b.n < skip + tail) {
 		close(w->fd);
 		drop_rights(w);
