@@ -121,8 +121,6 @@ int launch(struct vset *set)
 	if (rc < 0)
 		return rc;
 	set->p = proc_new(NULL, set);
-	/* no process of the user's may read or write the monitor through /proc */
-	prctl(PR_SET_DUMPABLE, 0);
 	signals_install_monitor(set);
 	for (int i = 0; i < set->n; i++) {
 		rc = start_one(set, i);
@@ -132,6 +130,13 @@ int launch(struct vset *set)
 			return rc;
 		}
 	}
+	/*
+	 * No process of the user's may read or write the monitor through
+	 * /proc from now on. Not before the variants are seized: a child
+	 * forked by a process that is not dumpable is not dumpable either
+	 * until its exec, and only a tracer with CAP_SYS_PTRACE may seize it.
+	 */
+	prctl(PR_SET_DUMPABLE, 0);
 	set->vpid = set->t[0].tid;
 	set->vppid = getpid();
 	return 0;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -393,7 +394,7 @@ static ssize_t send_piece(struct pipe_write *w, const char *at, size_t left)
 		return write(w->fd, at, left);
 	control_of(w, &ctl, &m);
 	r = sendmsg(w->fd, &m, w->flags | MSG_DONTWAIT | MSG_NOSIGNAL);
-	if (r < 0 && errno == EPERM && w->with_cred) { /* a monitor without CAP_SYS_ADMIN sends its own */
+	if (r < 0 && errno == EPERM && w->with_cred) { /* refused after all: the monitor's own go */
 		w->with_cred = false;
 		return send_piece(w, at, left);
 	}
@@ -480,12 +481,25 @@ static bool leader_cred(const struct vset *set, struct ucred *u)
 	return got == 2;
 }
 
-/* Is c credentials the leader may send as its own (its pid, its real uid and gid)? */
+/* May the monitor send another process's pid as credentials (CAP_SYS_ADMIN)? */
+static bool may_send_cred(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	return syscall(SYS_capget, &h, d) == 0 && (d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN));
+}
+
+/*
+ * Is c credentials the leader may send as its own (its pid, its real uid
+ * and gid), which the monitor may send for it?
+ */
 static bool own_cred(const struct vset *set, const struct cmsghdr *c)
 {
 	struct ucred u, mine;
 
-	if (c->cmsg_type != SCM_CREDENTIALS || c->cmsg_len != CMSG_LEN(sizeof(u)) || !leader_cred(set, &mine))
+	if (c->cmsg_type != SCM_CREDENTIALS || c->cmsg_len != CMSG_LEN(sizeof(u)) || !may_send_cred() ||
+	    !leader_cred(set, &mine))
 		return false;
 	memcpy(&u, CMSG_DATA(c), sizeof(u));
 	return u.pid == mine.pid && u.uid == mine.uid && u.gid == mine.gid;
@@ -606,7 +620,7 @@ bool pipe_write_begin(struct vset *set)
 		free(w);
 		return false;
 	}
-	w->with_cred = w->sock && unix_socket(w->fd) && leader_cred(set, &w->cred);
+	w->with_cred = w->sock && unix_socket(w->fd) && may_send_cred() && leader_cred(set, &w->cred);
 	if (!data_now(set, &b) || b.n < skip + tail) {
 		close(w->fd);
 		drop_rights(w);
