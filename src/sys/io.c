@@ -481,13 +481,17 @@ static bool leader_cred(const struct vset *set, struct ucred *u)
 	return got == 2;
 }
 
-/* May the monitor send another process's pid as credentials (CAP_SYS_ADMIN)? */
+/* May the monitor send another process's pid as credentials (CAP_SYS_ADMIN)? Asked once: it never changes. */
 static bool may_send_cred(void)
 {
+	static int may = -1;
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
-	return syscall(SYS_capget, &h, d) == 0 && (d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN));
+	if (may < 0)
+		may = syscall(SYS_capget, &h, d) == 0 &&
+		      (d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN));
+	return may;
 }
 
 /*
