@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -205,22 +204,11 @@ static size_t fix_procstat(char *buf, size_t n, size_t cap, const struct vset *s
 	return n;
 }
 
-/* signalfd records: a signal a variant sent itself came from the leader's pid. */
-static void fix_signalfd(char *buf, size_t n, pid_t real, pid_t virt)
-{
-	for (size_t off = 0; off + sizeof(struct signalfd_siginfo) <= n; off += sizeof(struct signalfd_siginfo)) {
-		struct signalfd_siginfo *s = (struct signalfd_siginfo *)(void *)(buf + off);
-
-		if ((pid_t)s->ssi_pid == real)
-			s->ssi_pid = (uint32_t)virt;
-	}
-}
-
 /*
  * After a read of a private descriptor (or readlink of /proc/self): in each
  * other variant, its own pid becomes the leader's, the pid it believes is its own.
  */
-void fd_rewrite_pids(struct vset *set, int kind)
+void fd_rewrite_pids(struct vset *set)
 {
 	static char buf[1 << 16];
 	int b = set->call.nr == __NR_readlinkat ? 2 : 1; /* the buffer; its size follows */
@@ -233,12 +221,7 @@ void fd_rewrite_pids(struct vset *set, int kind)
 
 		if (got <= 0 || got > (long)sizeof(buf) || mem_read(t->tid, addr, buf, (size_t)got) != got)
 			continue;
-		if (kind == PRIV_SIGNALFD) {
-			fix_signalfd(buf, (size_t)got, t->tid, set->p->main->vpid);
-			n = (size_t)got;
-		} else {
-			n = fix_procstat(buf, (size_t)got, (size_t)(cap < (long)sizeof(buf) ? cap : (long)sizeof(buf)), set, i);
-		}
+		n = fix_procstat(buf, (size_t)got, (size_t)(cap < (long)sizeof(buf) ? cap : (long)sizeof(buf)), set, i);
 		mem_write(t->tid, addr, buf, n);
 		if ((long)n != got) {
 			t->regs.rax = n;

@@ -276,11 +276,8 @@ bool reap_wanted(struct vset *set)
 bool reap_done(struct vset *set)
 {
 	struct vset *x = set->call.child;
-	bool waiting = false;
 
-	for (int k = 1; k < set->n; k++)
-		waiting |= task_retry(&set->t[k]);
-	if (waiting)
+	if (tasks_retry(set, 1))
 		return false;
 	for (int k = 1; k < set->n; k++) {
 		struct task *t = &set->t[k];

@@ -43,6 +43,9 @@ struct futex_wait {
 	uint32_t bitset;
 	bool shared; /* without FUTEX_PRIVATE_FLAG: other processes of its turn may wake it */
 	bool pi;     /* waits to be handed a priority-inheritance futex (FUTEX_LOCK_PI) */
+	bool requeue_pi; /* FUTEX_WAIT_REQUEUE_PI: waits to be moved to the PI futex `to` */
+	bool requeued;	 /* was moved so: a signal ends its wait with EAGAIN */
+	uint64_t to[MAX_VARIANTS];
 	bool timed;
 	struct timespec deadline; /* CLOCK_MONOTONIC */
 	struct futex_wait *next;
@@ -382,9 +385,9 @@ static void timer_stop(void)
 	tick_set(&timer, 0, &none);
 }
 
-static void futex_unlink(struct futex_wait *w)
+/* Takes w out of the queue. */
+static void futex_remove(struct futex_wait *w)
 {
-	lone_forget(w);
 	for (struct futex_wait **pp = &waits; *pp; pp = &(*pp)->next)
 		if (*pp == w) {
 			*pp = w->next;
@@ -392,6 +395,19 @@ static void futex_unlink(struct futex_wait *w)
 				waits_tail = pp;
 			break;
 		}
+	w->next = NULL;
+}
+
+static void futex_append(struct futex_wait *w)
+{
+	*waits_tail = w;
+	waits_tail = &w->next;
+}
+
+static void futex_unlink(struct futex_wait *w)
+{
+	lone_forget(w);
+	futex_remove(w);
 	w->set->fw = NULL;
 	free(w);
 }
@@ -407,25 +423,53 @@ static void futex_wake_one(struct futex_wait *w, long ret)
 	sched_resume(set);
 }
 
-/* Interrupted (a signal is coming): it returns 0, as a spurious wake-up. */
+/*
+ * A signal is coming: the wait returns 0, a spurious wake-up, which
+ * futex callers expect; a wait for a priority-inheritance futex is made
+ * again once the signal is taken, as the kernel restarts FUTEX_LOCK_PI
+ * and FUTEX_WAIT_REQUEUE_PI (returning 0 would give the thread a mutex
+ * another holds), but one moved to such a futex by FUTEX_CMP_REQUEUE_PI
+ * returns EAGAIN, as the kernel's does.
+ */
+static void futex_interrupt(struct futex_wait *w)
+{
+	struct vset *set = w->set;
+
+	if (w->requeued || (!w->pi && !w->requeue_pi)) {
+		futex_wake_one(w, w->requeued ? -EAGAIN : 0);
+		return;
+	}
+	futex_unlink(w);
+	for (int i = 0; i < set->n; i++)
+		task_rewind(&set->t[i]);
+	sched_resume(set);
+}
+
+/* Interrupted by a signal sent to it. */
 void futex_cancel(struct vset *set)
 {
 	if (set->phase == PH_FUTEX && set->fw) {
-		futex_wake_one(set->fw, 0);
+		futex_interrupt(set->fw);
 		arm_timer();
 	}
 }
 
 /*
- * Every wait hit() picks returns ret. The scan starts over after each
- * wake: the waiter may take its turn at once and change the list.
+ * Every wait hit() picks returns ret, or, with INTERRUPTED, is
+ * interrupted. The scan starts over after each wake: the waiter may take
+ * its turn at once and change the list.
  */
+#define INTERRUPTED LONG_MIN
+
 static void wake_where(bool (*hit)(const struct futex_wait *, const void *), const void *arg, long ret)
 {
 	for (struct futex_wait *w = waits, *next; w; w = next) {
 		next = w->next;
 		if (hit(w, arg)) {
-			futex_wake_one(w, ret);
+			if (ret == INTERRUPTED)
+				futex_interrupt(w);
+			else
+				futex_wake_one(w, ret);
 			next = waits;
 		}
 	}
@@ -437,10 +481,10 @@ static bool of_proc(const struct futex_wait *w, const void *p)
 	return w->set->p == p;
 }
 
-/* Every futex wait of process p returns 0, as a spurious wake-up. */
+/* Every futex wait of process p is interrupted: a signal came for the process. */
 void futex_wake_all(struct proc *p)
 {
-	wake_where(of_proc, p, 0);
+	wake_where(of_proc, p, INTERRUPTED);
 }
 
 struct look {
@@ -469,7 +513,7 @@ void futex_waits_signalled(unsigned round, bool mains)
 	if (!waits && timer_mode == TICK_LOOK) /* the last wait went: the tick stops */
 		timer_stop();
 	if (waits)
-		wake_where(signalled, &l, 0);
+		wake_where(signalled, &l, INTERRUPTED);
 }
 
 static bool ts_before(const struct timespec *a, const struct timespec *b)
@@ -595,8 +639,12 @@ static int futex_words(struct vset *set, int arg, uint32_t want, uint64_t *addr)
 	return differ ? 1 : 0;
 }
 
-/* The set waits, in the monitor's queue, on the futex at addr (with a bitset: 0 for a PI lock). */
-static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset, int cmd, long op)
+/*
+ * The set waits, in the monitor's queue, on the futex at addr (with a
+ * bitset: 0 for a PI lock), to be moved to the PI futex at `to` if not NULL.
+ */
+static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset, int cmd, long op,
+			 const uint64_t *to)
 {
 	struct futex_wait *w = calloc(1, sizeof(*w));
 
@@ -606,10 +654,12 @@ static void enqueue_wait(struct vset *set, const uint64_t *addr, uint32_t bitset
 	memcpy(w->addr, addr, sizeof(w->addr));
 	w->bitset = bitset;
 	w->pi = bitset == 0;
+	w->requeue_pi = to != NULL;
+	if (to)
+		memcpy(w->to, to, sizeof(w->to));
 	w->shared = !(op & FUTEX_PRIVATE_FLAG);
 	w->timed = futex_deadline(set, cmd, op, &w->deadline);
-	*waits_tail = w;
-	waits_tail = &w->next;
+	futex_append(w);
 	set->fw = w;
 	set->phase = PH_FUTEX;
 	arm_timer();
@@ -634,7 +684,7 @@ static void futex_wait(struct vset *set, int cmd, long op)
 		vset_skip_all(set, r < 0 ? -EFAULT : -EAGAIN);
 		return;
 	}
-	enqueue_wait(set, addr, bitset, cmd, op);
+	enqueue_wait(set, addr, bitset, cmd, op, NULL);
 }
 
 /* A futex word as a thread set names it: its address in every variant. */
@@ -646,7 +696,7 @@ struct futex_key {
 /* The futex at argument `arg` of set's futex call. */
 static struct futex_key key_at(struct vset *set, int arg)
 {
-	struct futex_key k;
+	struct futex_key k = { { 0 }, false };
 
 	for (int i = 0; i < set->n; i++)
 		k.addr[i] = (uint64_t)arg_get(&set->t[i].regs, arg);
@@ -676,7 +726,11 @@ static int futex_match(struct vset *set, struct futex_wait *w, const struct fute
 	return 1;
 }
 
-/* Wakes up to n waiters of futex k (matching bitset); moves up to m more to futex `to`. */
+/*
+ * Wakes up to n waiters of futex k (matching bitset); moves up to m more
+ * to futex `to`. EINVAL at a waiter only FUTEX_CMP_REQUEUE_PI may wake,
+ * as the kernel.
+ */
 static long futex_wake_n(struct vset *set, const struct futex_key *k, uint32_t bitset, long n, long m,
 			 const struct futex_key *to)
 {
@@ -691,6 +745,10 @@ static long futex_wake_n(struct vset *set, const struct futex_key *k, uint32_t b
 			return -1;
 		if (!r || !(w->bitset & bitset))
 			continue;
+		if (w->requeue_pi || w->pi) {
+			arm_timer();
+			return -EINVAL;
+		}
 		if (woken < n) {
 			futex_wake_one(w, 0);
 			woken++;
@@ -736,8 +794,11 @@ static void futex_wake_op(struct vset *set)
 	      cmp == FUTEX_OP_CMP_LT ? (int)old[0] < (int)cmparg : cmp == FUTEX_OP_CMP_LE ? (int)old[0] <= (int)cmparg :
 	      cmp == FUTEX_OP_CMP_GT ? (int)old[0] > (int)cmparg : (int)old[0] >= (int)cmparg;
 	woken = futex_wake_n(set, &k, ~0u, n, 0, NULL);
-	if (woken >= 0 && hit)
-		woken += futex_wake_n(set, &k2, ~0u, n2, 0, NULL);
+	if (woken >= 0 && hit) {
+		long more = futex_wake_n(set, &k2, ~0u, n2, 0, NULL);
+
+		woken = more < 0 ? more : woken + more;
+	}
 	if (set->phase != PH_DONE)
 		vset_skip_all(set, woken);
 }
@@ -752,13 +813,13 @@ static void futex_wake_op(struct vset *set)
  * at a time.)
  */
 
-/* The word at argument 0, the same in every variant; false (and the call over) if not. */
-static bool pi_word(struct vset *set, uint64_t *addr, uint32_t *v)
+/* The word at argument `arg`, the same in every variant; false (and the call over) if not. */
+static bool pi_word(struct vset *set, int arg, uint64_t *addr, uint32_t *v)
 {
 	int r = -1;
 
-	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, 0), v, sizeof(*v)) == sizeof(*v))
-		r = futex_words(set, 0, *v, addr);
+	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, arg), v, sizeof(*v)) == sizeof(*v))
+		r = futex_words(set, arg, *v, addr);
 	if (r != 0 && r != -2)
 		vset_skip_all(set, -EFAULT);
 	return r == 0;
@@ -792,7 +853,7 @@ static void futex_lock_pi(struct vset *set, int cmd, long op)
 	uint64_t addr[MAX_VARIANTS];
 	uint32_t v = 0;
 
-	if (!pi_word(set, addr, &v))
+	if (!pi_word(set, 0, addr, &v))
 		return;
 	if ((v & FUTEX_TID_MASK) == (uint32_t)set->vpid) {
 		vset_skip_all(set, -EDEADLK);
@@ -803,7 +864,7 @@ static void futex_lock_pi(struct vset *set, int cmd, long op)
 		vset_skip_all(set, -EWOULDBLOCK);
 	} else {
 		pi_set(set, addr, v | FUTEX_WAITERS);
-		enqueue_wait(set, addr, 0, cmd, cmd == FUTEX_LOCK_PI ? op | FUTEX_CLOCK_REALTIME : op);
+		enqueue_wait(set, addr, 0, cmd, cmd == FUTEX_LOCK_PI ? op | FUTEX_CLOCK_REALTIME : op, NULL);
 	}
 }
 
@@ -814,7 +875,7 @@ static void futex_unlock_pi(struct vset *set)
 	struct futex_wait *next, *more;
 	uint32_t v = 0;
 
-	if (!pi_word(set, k.addr, &v))
+	if (!pi_word(set, 0, k.addr, &v))
 		return;
 	if ((v & FUTEX_TID_MASK) != (uint32_t)set->vpid) {
 		vset_skip_all(set, -EPERM);
@@ -827,6 +888,95 @@ static void futex_unlock_pi(struct vset *set)
 	arm_timer();
 	if (set->phase != PH_DONE)
 		vset_skip_all(set, 0);
+}
+
+/*
+ * A condition variable on a PI mutex (glibc's before 2.25): a waiter
+ * sleeps on the condition's word with FUTEX_WAIT_REQUEUE_PI, naming the
+ * mutex's; FUTEX_CMP_REQUEUE_PI gives the mutex to the first waiter if it
+ * is free, waking it, and moves the others (the first too, if not) to
+ * wait for the mutex, which then passes by FUTEX_UNLOCK_PI.
+ */
+
+/* Are the words at arguments 0 and 4 one? (EINVAL for the kernel.) */
+static bool same_words(const struct vset *set)
+{
+	return arg_get(&set->t[0].regs, 0) == arg_get(&set->t[0].regs, 4);
+}
+
+/* FUTEX_WAIT_REQUEUE_PI: waits on the word at argument 0 to be moved to the PI futex at argument 4. */
+static void futex_wait_requeue_pi(struct vset *set, int cmd, long op)
+{
+	struct futex_key to = key_at(set, 4);
+	uint64_t addr[MAX_VARIANTS];
+	int r;
+
+	if (same_words(set)) {
+		vset_skip_all(set, -EINVAL);
+		return;
+	}
+	r = futex_words(set, 0, (uint32_t)arg_get(&set->t[0].regs, 2), addr);
+	if (r == -2)
+		return;
+	if (r != 0) {
+		vset_skip_all(set, r < 0 ? -EFAULT : -EAGAIN);
+		return;
+	}
+	enqueue_wait(set, addr, ~0u, cmd, op, to.addr);
+}
+
+/* Waiter w, of the condition, now waits for the PI futex `to` (behind those that waited before). */
+static void requeue_to_pi(struct futex_wait *w)
+{
+	memcpy(w->addr, w->to, sizeof(w->addr));
+	w->requeue_pi = false;
+	w->pi = w->requeued = true;
+	w->bitset = 0;
+	futex_remove(w);
+	futex_append(w);
+}
+
+/* FUTEX_CMP_REQUEUE_PI: the first waiter takes the mutex if free; up to argument 3 more wait for it. */
+static long futex_cmp_requeue_pi(struct vset *set, const struct futex_key *k, const struct futex_key *to)
+{
+	long most = 1 + arg_get(&set->t[0].regs, 3), count = 0;
+	uint64_t addr[MAX_VARIANTS];
+	uint32_t v = 0;
+	struct futex_wait *w, *next;
+	int r;
+
+	if (arg_get(&set->t[0].regs, 2) != 1 || arg_get(&set->t[0].regs, 3) < 0 || same_words(set))
+		return -EINVAL;
+	r = futex_words(set, 0, (uint32_t)arg_get(&set->t[0].regs, 5), addr);
+	if (r != 0)
+		return r == -2 ? -1 : r < 0 ? -EFAULT : -EAGAIN;
+	if (mem_read(set->t[0].tid, (uint64_t)arg_get(&set->t[0].regs, 4), &v, sizeof(v)) != sizeof(v))
+		return -EFAULT;
+	r = futex_words(set, 4, v, addr);
+	if (r != 0)
+		return r == -2 ? -1 : r < 0 ? -EFAULT : -EAGAIN;
+	/* moved waiters go to the end of the queue, where they no longer match k */
+	for (w = waits; w && count < most; w = next) {
+		next = w->next;
+		if ((r = futex_match(set, w, k)) < 0)
+			return -1;
+		if (!r)
+			continue;
+		if (!w->requeue_pi || memcmp(w->to, to->addr, sizeof(w->to[0]) * (size_t)set->n) != 0)
+			return -EINVAL;
+		count++;
+		if (count == 1 && !(v & FUTEX_TID_MASK)) { /* free, or its owner died: it is the first's */
+			v = (uint32_t)w->set->vpid | (v & FUTEX_OWNER_DIED) | FUTEX_WAITERS;
+			pi_set(set, addr, v);
+			futex_wake_one(w, 0);
+			continue;
+		}
+		v |= FUTEX_WAITERS;
+		pi_set(set, addr, v);
+		requeue_to_pi(w);
+	}
+	arm_timer();
+	return count;
 }
 
 /*
@@ -876,6 +1026,21 @@ bool shared_mem_futex(const struct task *t)
 static bool between_processes(struct vset *set)
 {
 	return set->p->turn->procs == 1 && shared_mem_futex(&set->t[0]);
+}
+
+/*
+ * A private FUTEX_UNLOCK_PI where no other thread set takes turns (its
+ * threads have ended, leaving FUTEX_WAITERS in the word): the word holds
+ * the tid the program sees, the leader's, which the other variants'
+ * kernels would refuse (EPERM); the monitor makes it, as it makes it
+ * between threads (no one waits).
+ */
+bool futex_unlock_pi_alone(const struct vset *set)
+{
+	long op = arg_get(&set->t[0].regs, 1);
+
+	return (long)set->t[0].regs.orig_rax == __NR_futex && (op & FUTEX_CMD_MASK) == FUTEX_UNLOCK_PI &&
+	       (op & FUTEX_PRIVATE_FLAG) && !sched_shared(set);
 }
 
 /*
@@ -935,12 +1100,20 @@ bool sys_futex_emulate(struct vset *set, struct call *c)
 	case FUTEX_UNLOCK_PI:
 		futex_unlock_pi(set);
 		return true;
+	case FUTEX_WAIT_REQUEUE_PI:
+		futex_wait_requeue_pi(set, cmd, op);
+		return true;
+	case FUTEX_CMP_REQUEUE_PI:
+		k = key_at(set, 0);
+		k2 = key_at(set, 4);
+		woken = futex_cmp_requeue_pi(set, &k, &k2);
+		break;
 	default:
 		warn_once_syscall(WARN_KEY(__NR_futex, cmd), "operation is not supported between threads: it returns ENOSYS");
 		vset_skip_all(set, -ENOSYS);
 		return true;
 	}
-	if (woken >= 0)
+	if (set->phase != PH_DONE)
 		vset_skip_all(set, woken);
 	return true;
 }
@@ -1254,7 +1427,8 @@ static bool lone_first(struct vset *set, int i, uint64_t addr)
 	for (struct futex_wait *w = waits; w; w = w->next) {
 		struct lone_wake *l;
 
-		if (w->set->p != set->p || w->addr[i] != addr || w->pi || w->shared || lone_waiting(w))
+		if (w->set->p != set->p || w->addr[i] != addr || w->pi || w->requeue_pi || w->shared ||
+		    lone_waiting(w))
 			continue;
 		l = calloc(1, sizeof(*l));
 		if (!l)

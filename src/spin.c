@@ -12,9 +12,15 @@
  *    and every variant at the same place of the program (a loop that only
  *    waits, whose registers do not move: a spin lock);
  *  - or, in every variant, the same function at both looks, the same in
- *    every variant, and not a byte of the process's writable memory
- *    changed between the looks (a loop with a back-off counter, whose
- *    registers move but which writes nothing).
+ *    every variant, with the same stack pointer, and not a byte of the
+ *    process's writable memory changed between the looks but for one or
+ *    two words of that function's frame (a loop with a back-off counter,
+ *    whose registers move, or which counts its rounds in its frame, as
+ *    code built without optimisation does: no other thread looks there).
+ *    A computation that keeps its state on the stack writes more of it,
+ *    and runs on: stopped at one place, the variants may be in different
+ *    rounds of it, one past a write to memory another thread reads that
+ *    the other has not made yet.
  *
  * Otherwise (a computation stopped at one place but further on in one
  * variant than in another, whose allocations another thread's would then
@@ -34,11 +40,24 @@
 
 #define HASH_MAX (512UL << 20) /* a process with more writable memory is not hashed */
 
+/*
+ * The frame of a waiting loop, left out of the hash: the 128 bytes below
+ * the stack pointer (the red zone) and the 4 KiB above it. Up to
+ * FRAME_CHANGES of its words may change between two looks: a loop's
+ * counters, not a computation's state.
+ */
+#define FRAME_BELOW 128UL
+#define FRAME_ABOVE 4096UL
+#define FRAME_WORDS ((FRAME_BELOW + FRAME_ABOVE) / sizeof(uint64_t))
+#define FRAME_CHANGES 2
+
 struct look {
 	struct user_regs_struct regs;
 	char key[256]; /* the function it was in, or file and offset; "" if in none */
-	uint64_t hash; /* the process's writable memory, if hashed */
+	uint64_t hash; /* the process's writable memory but the frame, if hashed */
 	bool hashed;
+	uint64_t frame[FRAME_WORDS];
+	size_t frame_len; /* bytes of the frame read */
 };
 
 struct spin {
@@ -130,16 +149,33 @@ static void key_of(const struct vset *set, int k, char *key, size_t len)
 
 struct hashing {
 	pid_t pid;
+	unsigned long hole_lo, hole_hi; /* left out: the spinning thread's frame */
 	uint64_t h;
 	size_t total;
 	bool ok;
 };
 
-/* Folds one writable mapping into the hash. */
-static bool hash_mapping(const struct mapping *m, void *arg)
+/* Folds the bytes of [lo, hi) into the hash. */
+static void hash_range(struct hashing *x, unsigned long lo, unsigned long hi)
 {
 	static uint64_t buf[(1 << 20) / sizeof(uint64_t)];
+
+	for (unsigned long at = lo; at < hi; at += sizeof(buf)) {
+		size_t len = hi - at < sizeof(buf) ? hi - at : sizeof(buf);
+		struct iovec local = { buf, len }, remote = { (void *)at, len };
+		ssize_t got = process_vm_readv(x->pid, &local, 1, &remote, 1, 0);
+
+		x->h = (x->h ^ (uint64_t)got) * 0x100000001b3ULL;
+		for (ssize_t i = 0; i < got / (ssize_t)sizeof(uint64_t); i++)
+			x->h = (x->h ^ buf[i]) * 0x100000001b3ULL;
+	}
+}
+
+/* Folds one writable mapping into the hash, but for the hole. */
+static bool hash_mapping(const struct mapping *m, void *arg)
+{
 	struct hashing *x = arg;
+	unsigned long cut_lo, cut_hi;
 
 	if (m->perms[1] != 'w')
 		return true;
@@ -148,34 +184,69 @@ static bool hash_mapping(const struct mapping *m, void *arg)
 		x->ok = false;
 		return false;
 	}
-	for (unsigned long at = m->lo; at < m->hi; at += sizeof(buf)) {
-		size_t len = m->hi - at < sizeof(buf) ? m->hi - at : sizeof(buf);
-		struct iovec local = { buf, len }, remote = { (void *)at, len };
-		ssize_t got = process_vm_readv(x->pid, &local, 1, &remote, 1, 0);
-
-		x->h = (x->h ^ (uint64_t)got) * 0x100000001b3ULL;
-		for (ssize_t i = 0; i < got / (ssize_t)sizeof(uint64_t); i++)
-			x->h = (x->h ^ buf[i]) * 0x100000001b3ULL;
-	}
+	cut_lo = x->hole_lo > m->lo ? (x->hole_lo < m->hi ? x->hole_lo : m->hi) : m->lo;
+	cut_hi = x->hole_hi < m->hi ? (x->hole_hi > m->lo ? x->hole_hi : m->lo) : m->hi;
+	if (cut_hi < cut_lo)
+		cut_hi = cut_lo;
+	hash_range(x, m->lo, cut_lo);
+	hash_range(x, cut_hi, m->hi);
 	return true;
 }
 
-/* A hash of every byte of process pid's writable memory; false if it has too much or it cannot be read. */
-static bool memory_hash(pid_t pid, uint64_t *h)
+/*
+ * A hash of every byte of the writable memory of variant k's process but
+ * its spinning thread's frame; false if it has too much or it cannot be
+ * read.
+ */
+static unsigned long frame_lo(const struct vset *set, int k)
 {
-	struct hashing x = { .pid = pid, .h = 0xcbf29ce484222325ULL, .ok = true };
+	unsigned long sp = set->t[k].regs.rsp;
 
-	if (!maps_each(pid, hash_mapping, &x) || !x.ok)
+	return sp > FRAME_BELOW ? sp - FRAME_BELOW : 0;
+}
+
+static bool memory_hash(const struct vset *set, int k, uint64_t *h)
+{
+	struct hashing x = {
+		.pid = set->t[k].tgid,
+		.hole_lo = frame_lo(set, k),
+		.hole_hi = frame_lo(set, k) + FRAME_WORDS * sizeof(uint64_t),
+		.h = 0xcbf29ce484222325ULL,
+		.ok = true,
+	};
+
+	if (!maps_each(x.pid, hash_mapping, &x) || !x.ok)
 		return false;
 	*h = x.h;
 	return true;
 }
 
 /*
+ * Reads variant k's frame into l; true if at most FRAME_CHANGES of its
+ * words differ from what l held (read at the same stack pointer).
+ */
+static bool frame_steady(const struct vset *set, int k, struct look *l)
+{
+	uint64_t was[FRAME_WORDS];
+	size_t was_len = l->frame_len, changed = 0;
+	ssize_t got;
+
+	memcpy(was, l->frame, sizeof(was));
+	got = mem_read(set->t[k].tid, frame_lo(set, k), l->frame, sizeof(l->frame));
+	l->frame_len = got > 0 ? (size_t)got : 0;
+	if (l->frame_len != was_len)
+		return false;
+	for (size_t i = 0; i < l->frame_len / sizeof(uint64_t); i++)
+		changed += l->frame[i] != was[i];
+	return changed <= FRAME_CHANGES;
+}
+
+/*
  * The second test: the function each variant is in, and a hash of its
  * process's memory, taken now into s; true if every variant is in the
- * function the previous look found it in, the same in every variant, and
- * its memory has not changed since.
+ * function the previous look found it in, with the same stack pointer,
+ * the same function in every variant, and its memory has not changed
+ * since, but for a word or two of the frame it stands in.
  */
 static bool writes_nothing(const struct vset *set, struct spin *s, bool again)
 {
@@ -184,7 +255,7 @@ static bool writes_nothing(const struct vset *set, struct spin *s, bool again)
 
 	for (int k = 0; k < set->n; k++) {
 		key_of(set, k, key, sizeof(key));
-		stayed &= s->v[k].hashed && !strcmp(key, s->v[k].key);
+		stayed &= s->v[k].hashed && !strcmp(key, s->v[k].key) && set->t[k].regs.rsp == s->v[k].regs.rsp;
 		memcpy(s->v[k].key, key, sizeof(key));
 		alike &= key[0] && !strcmp(key, s->v[0].key);
 	}
@@ -192,8 +263,9 @@ static bool writes_nothing(const struct vset *set, struct spin *s, bool again)
 	for (int k = 0; k < set->n; k++) {
 		uint64_t was = s->v[k].hash;
 
-		s->v[k].hashed = alike && memory_hash(set->t[k].tgid, &s->v[k].hash);
+		s->v[k].hashed = alike && memory_hash(set, k, &s->v[k].hash);
 		pass &= s->v[k].hashed && s->v[k].hash == was;
+		pass &= frame_steady(set, k, &s->v[k]);
 	}
 	return pass;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chorus.h"
@@ -99,6 +100,55 @@ static bool elf_function(int fd, uint64_t off, char *name, size_t len)
 }
 
 /*
+ * What the last lookups found, by file and offset: a thread that spins is
+ * looked at again and again at the same few places.
+ */
+#define CACHE_SIZE 16
+
+struct cached {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	uint64_t off;
+	bool found, used;
+	char name[256];
+};
+
+static struct cached cache[CACHE_SIZE];
+static unsigned cache_next;
+
+static struct cached *cache_find(const struct stat *st, uint64_t off)
+{
+	for (int i = 0; i < CACHE_SIZE; i++) {
+		struct cached *c = &cache[i];
+
+		if (c->used && c->dev == st->st_dev && c->ino == st->st_ino && c->off == off &&
+		    c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec)
+			return c;
+	}
+	return NULL;
+}
+
+/* The function of ELF file fd at file offset off, looked up once per file and offset. */
+static bool cached_function(int fd, uint64_t off, char *name, size_t len)
+{
+	struct stat st;
+	struct cached *c;
+
+	if (fstat(fd, &st) < 0)
+		return elf_function(fd, off, name, len);
+	c = cache_find(&st, off);
+	if (!c) {
+		c = &cache[cache_next++ % CACHE_SIZE];
+		*c = (struct cached){ .dev = st.st_dev, .ino = st.st_ino, .mtime = st.st_mtim, .off = off, .used = true };
+		c->found = elf_function(fd, off, c->name, sizeof(c->name));
+	}
+	if (c->found && len > 0)
+		snprintf(name, len, "%s", c->name);
+	return c->found && len > 0;
+}
+
+/*
  * The name of the function at file offset off of the file mapped at
  * [lo, hi) in process pid (path as /proc/PID/maps gives it). False if
  * the file has no symbol there.
@@ -116,7 +166,7 @@ bool code_symbol(pid_t pid, unsigned long lo, unsigned long hi, const char *path
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	found = elf_function(fd, off, name, len);
+	found = cached_function(fd, off, name, len);
 	close(fd);
 	return found;
 }

@@ -382,6 +382,11 @@ static void private_fd_rule(struct vset *set, struct call *c)
 	kind = fd_private(&set->p->fds, arg_get(&set->t[0].regs, 0));
 	if (!kind || (kind == PRIV_PIPE && own_pipe_rule(set, c)))
 		return;
+	if (kind == PRIV_SIGNALFD && c->nr == __NR_read) {
+		c->policy = RUN_ONCE; /* the leader first: signalfd_follow() */
+		c->priv_kind = kind;
+		return;
+	}
 	if (kind != PRIV_PLAIN && kind != PRIV_PIPE && (c->nr == __NR_read || c->nr == __NR_pread64)) {
 		c->policy = RUN_ALLR; /* read, then put the leader's pid in the text */
 		c->per_variant = c->own_results = true;
@@ -527,7 +532,7 @@ static void begin_call(struct vset *set, long nr)
 	}
 	if (c->policy == RUN_ONCE && sched_shared(set) && pipe_write_begin(set))
 		return;
-	if (c->nr == __NR_futex && sched_shared(set) && sys_futex_emulate(set, c))
+	if (c->nr == __NR_futex && (sched_shared(set) || futex_unlock_pi_alone(set)) && sys_futex_emulate(set, c))
 		return;
 	if (c->policy == RUN_MON)
 		c->policy = RUN_ONCE;
@@ -654,6 +659,11 @@ static void follow_done(struct vset *set)
 			finish_once(set);
 		return;
 	}
+	if (c->priv_kind == PRIV_SIGNALFD) {
+		if (signalfd_done(set))
+			finish_once(set);
+		return;
+	}
 	if (c->policy == RUN_PLACE) {
 		if (place_done(set)) {
 			for (int i = 1; i < set->n; i++)
@@ -696,7 +706,7 @@ static void leader_done(struct vset *set)
 	set->call.ret = ret;
 	if (ret >= 0 && mirror_wanted(set))
 		mirror_begin(set);
-	else if (ret > 0 && reap_wanted(set))
+	else if (ret > 0 && (reap_wanted(set) || signalfd_follow(set)))
 		set->phase = PH_FOLLOW;
 	else if (set->call.policy == RUN_PLACE && (unsigned long)ret < -4096UL)
 		place_begin(set);
@@ -758,20 +768,6 @@ static void exec_done(struct vset *set)
 }
 
 /*
- * fork fails with a restart code when a signal is pending (a variant's
- * own SIGCHLD, say) while others have forked already: that variant takes
- * its signal (the monitor keeps it) and makes the call again.
- */
-static bool fork_retry(struct vset *set)
-{
-	bool waiting = false;
-
-	for (int i = 0; i < set->n; i++)
-		waiting |= task_retry(&set->t[i]);
-	return waiting;
-}
-
-/*
  * A call the monitor runs in one variant on its own (a fork, a reap) was
  * interrupted by a signal pending there: let the variant take it (the
  * monitor keeps it) and make the same call again. True while that goes on.
@@ -791,12 +787,27 @@ bool task_retry(struct task *t)
 	return false;
 }
 
+/*
+ * task_retry for variants from..n-1: a fork fails with a restart code
+ * when a signal is pending (a variant's own SIGCHLD, say) while others
+ * have forked already; the variants after the leader redo a reap or a
+ * read of their own. True while any is still at it.
+ */
+bool tasks_retry(struct vset *set, int from)
+{
+	bool waiting = false;
+
+	for (int i = from; i < set->n; i++)
+		waiting |= task_retry(&set->t[i]);
+	return waiting;
+}
+
 static void all_done(struct vset *set)
 {
 	struct call *c = &set->call;
 
 	if (c->policy == RUN_FORK && any_in(set, T_FORKED)) {
-		if (fork_retry(set))
+		if (tasks_retry(set, 0))
 			return;
 		if (all_in(set, T_FORKED))
 			fork_spawn(set);
@@ -831,7 +842,7 @@ static void all_done(struct vset *set)
 	if (!run_post(set))
 		return;
 	if (c->own_results && c->priv_kind)
-		fd_rewrite_pids(set, c->priv_kind);
+		fd_rewrite_pids(set);
 	if (set->phase == PH_DONE)
 		return;
 	for (int i = 0; i < set->n; i++) {

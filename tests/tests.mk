@@ -18,10 +18,16 @@ TEST_VARIANT_BINS := $(BUILD)/tests/variant/file_io-O0 $(BUILD)/tests/variant/fi
                      $(BUILD)/tests/variant/file_io-nopie
 
 TEST_GUARD_BINS := $(patsubst $(TESTS_DIR)/guard/%.c,$(BUILD)/tests/guard/%,$(sort $(wildcard $(TESTS_DIR)/guard/*.c)))
+# Programs the runner drives from outside (signals to their pid).
+TEST_CLI_BINS := $(patsubst $(TESTS_DIR)/cli/%.c,$(BUILD)/tests/cli/%,$(sort $(wildcard $(TESTS_DIR)/cli/*.c)))
 
-tests: $(TEST_PROG_BINS) $(TEST_DIVERGE_BINS) $(TEST_VARIANT_BINS) $(TEST_GUARD_BINS)
+tests: $(TEST_PROG_BINS) $(TEST_DIVERGE_BINS) $(TEST_VARIANT_BINS) $(TEST_GUARD_BINS) $(TEST_CLI_BINS)
 
 $(BUILD)/tests/guard/%: $(TESTS_DIR)/guard/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $<
+
+$(BUILD)/tests/cli/%: $(TESTS_DIR)/cli/%.c
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $<
 

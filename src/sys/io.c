@@ -159,7 +159,7 @@ bool io_by_monitor(struct vset *set)
 	bool w = nr == __NR_write || nr == __NR_pwrite64, at = nr == __NR_pread64 || nr == __NR_pwrite64;
 	int m;
 
-	if (!w && nr != __NR_read && nr != __NR_pread64)
+	if ((!w && nr != __NR_read && nr != __NR_pread64) || c->priv_kind)
 		return false;
 	if (len <= 0 || len > MAX_DIRECT)
 		return false;
@@ -265,6 +265,7 @@ struct pipe_write {
 	} ctl;
 	size_t ctllen; /* 0 once sent, or when there are none */
 	struct ucred cred; /* the leader's, sent with every piece on a unix socket */
+	int cred_read;	   /* 1: cred holds them, -1: they cannot be read, 0: not read yet */
 	bool with_cred;
 	char *buf;
 	size_t len, done;
@@ -464,20 +465,29 @@ static bool address_of(struct vset *set, struct pipe_write *w, uint64_t addr, lo
 	return mem_read(set->t[0].tid, addr, &w->to, (size_t)len) == len;
 }
 
-/* The leader's pid (the program's), real uid and gid, as the kernel would send them. */
-static bool leader_cred(const struct vset *set, struct ucred *u)
+/*
+ * The leader's pid (the program's), real uid and gid, as the kernel would
+ * send them, into w->cred (read once per call); false if they cannot be read.
+ */
+static bool leader_cred(struct pipe_write *w)
 {
+	const struct task *t = &w->set->t[0];
 	char path[64], line[256];
 	int got = 0;
 	FILE *f;
 
-	u->pid = set->t[0].tgid;
-	snprintf(path, sizeof(path), "/proc/%d/status", set->t[0].tid);
+	if (w->cred_read)
+		return w->cred_read > 0;
+	w->cred_read = -1;
+	w->cred.pid = t->tgid;
+	snprintf(path, sizeof(path), "/proc/%d/status", t->tid);
 	if (!(f = fopen(path, "re")))
 		return false;
 	while (got < 2 && fgets(line, sizeof(line), f))
-		got += sscanf(line, "Uid: %u", &u->uid) == 1 || sscanf(line, "Gid: %u", &u->gid) == 1;
+		got += sscanf(line, "Uid: %u", &w->cred.uid) == 1 || sscanf(line, "Gid: %u", &w->cred.gid) == 1;
 	fclose(f);
+	if (got == 2)
+		w->cred_read = 1;
 	return got == 2;
 }
 
@@ -498,15 +508,15 @@ static bool may_send_cred(void)
  * Is c credentials the leader may send as its own (its pid, its real uid
  * and gid), which the monitor may send for it?
  */
-static bool own_cred(const struct vset *set, const struct cmsghdr *c)
+static bool own_cred(struct pipe_write *w, const struct cmsghdr *c)
 {
-	struct ucred u, mine;
+	struct ucred u;
 
 	if (c->cmsg_type != SCM_CREDENTIALS || c->cmsg_len != CMSG_LEN(sizeof(u)) || !may_send_cred() ||
-	    !leader_cred(set, &mine))
+	    !leader_cred(w))
 		return false;
 	memcpy(&u, CMSG_DATA(c), sizeof(u));
-	return u.pid == mine.pid && u.uid == mine.uid && u.gid == mine.gid;
+	return u.pid == w->cred.pid && u.uid == w->cred.uid && u.gid == w->cred.gid;
 }
 
 /*
@@ -515,13 +525,13 @@ static bool own_cred(const struct vset *set, const struct cmsghdr *c)
  * anyway; others stay with the leader (the kernel checks them against
  * the sender, and the monitor is another sender).
  */
-static bool only_rights(const struct vset *set, struct pipe_write *w)
+static bool only_rights(struct pipe_write *w)
 {
 	struct msghdr m = { .msg_control = w->ctl.buf, .msg_controllen = w->ctllen };
 
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_len < CMSG_LEN(0) ||
-		    (c->cmsg_type != SCM_RIGHTS && !own_cred(set, c)))
+		    (c->cmsg_type != SCM_RIGHTS && !own_cred(w, c)))
 			return false;
 	return true;
 }
@@ -545,7 +555,7 @@ static bool rights_of(struct vset *set, struct pipe_write *w, const struct msghd
 		    (ssize_t)m->msg_controllen)
 		return false;
 	w->ctllen = m->msg_controllen;
-	if (!only_rights(set, w)) {
+	if (!only_rights(w)) {
 		w->ctllen = 0;
 		return false;
 	}
@@ -624,7 +634,7 @@ bool pipe_write_begin(struct vset *set)
 		free(w);
 		return false;
 	}
-	w->with_cred = w->sock && unix_socket(w->fd) && may_send_cred() && leader_cred(set, &w->cred);
+	w->with_cred = w->sock && unix_socket(w->fd) && may_send_cred() && leader_cred(w);
 	if (!data_now(set, &b) || b.n < skip + tail) {
 		close(w->fd);
 		drop_rights(w);

@@ -1,7 +1,10 @@
-/* sys/sig.c - rt_sigaction: compared without handler addresses, and remembered. */
+/* sys/sig.c - rt_sigaction, signal waits and signalfd reads. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <sys/ptrace.h>
+#include <string.h>
+#include <sys/signalfd.h>
 
 #include "../chorus.h"
 #include "../signals.h"
@@ -91,4 +94,89 @@ void sys_sigtimedwait_pre(struct vset *set, struct call *c)
 		if (!(pending_mask(set->t[i].tid) & want))
 			return;
 	c->policy = RUN_ALLR;
+}
+
+/*
+ * A read of a signalfd is the leader's first: a signal sent to the
+ * program from outside goes to the leader's pid alone, and the others'
+ * reads would wait for it for ever. Each other variant is then sent
+ * every signal the leader read that it does not have queued (those it
+ * sent itself, it has), reads as many bytes, which takes them off its
+ * queues as natively, and gets the leader's records.
+ */
+#define QUEUE_PEEK 64
+
+/* Signals queued for t, private then shared: how many of each number. */
+static void queued_counts(const struct task *t, unsigned counts[65])
+{
+	static const uint32_t flags[] = { 0, PTRACE_PEEKSIGINFO_SHARED };
+	siginfo_t si[QUEUE_PEEK];
+
+	memset(counts, 0, 65 * sizeof(counts[0]));
+	for (size_t q = 0; q < sizeof(flags) / sizeof(flags[0]); q++) {
+		struct __ptrace_peeksiginfo_args a = { .off = 0, .flags = flags[q], .nr = QUEUE_PEEK };
+		long got = ptrace(PTRACE_PEEKSIGINFO, t->tid, &a, si);
+
+		for (long i = 0; i < got; i++)
+			if (si[i].si_signo > 0 && si[i].si_signo <= 64)
+				counts[si[i].si_signo]++;
+	}
+}
+
+/* Queues to t each signal of the leader's records it lacks. */
+static void send_missing(struct task *t, const struct signalfd_siginfo *rec, size_t n)
+{
+	unsigned counts[65];
+
+	queued_counts(t, counts);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = rec[i].ssi_signo;
+
+		if (s == 0 || s > 64)
+			continue;
+		if (counts[s])
+			counts[s]--;
+		else
+			signal_queue(t, (int)s, 0);
+	}
+}
+
+bool signalfd_follow(struct vset *set)
+{
+	static struct signalfd_siginfo rec[QUEUE_PEEK * 2];
+	struct task *lead = &set->t[0];
+	long ret = set->call.ret;
+	size_t n = (size_t)ret / sizeof(rec[0]);
+
+	if (set->call.priv_kind != PRIV_SIGNALFD || n == 0 || n > sizeof(rec) / sizeof(rec[0]) ||
+	    mem_read(lead->tid, (uint64_t)arg_get(&lead->regs, 1), rec, n * sizeof(rec[0])) != (ssize_t)(n * sizeof(rec[0])))
+		return false;
+	for (int k = 1; k < set->n; k++) {
+		struct task *t = &set->t[k];
+
+		send_missing(t, rec, n);
+		task_substitute(t);
+		arg_set(&t->regs, 2, ret);
+		regs_put(t);
+		task_resume_syscall(t);
+	}
+	return true;
+}
+
+/* True once every other variant has read as much as the leader. */
+bool signalfd_done(struct vset *set)
+{
+	if (tasks_retry(set, 1))
+		return false;
+	for (int k = 1; k < set->n; k++) {
+		struct task *t = &set->t[k];
+
+		if (t->state != T_EXIT || (long)t->regs.rax != set->call.ret) {
+			vset_diverge(set, "variant %d read %ld bytes of signals, variant 0 %ld", k,
+				     t->state == T_EXIT ? (long)t->regs.rax : -1L, set->call.ret);
+			return false;
+		}
+		restore_args(t);
+	}
+	return true;
 }

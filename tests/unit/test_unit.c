@@ -1177,6 +1177,13 @@ static void test_symbols(void)
 	CHECK(!strcmp(symbol_at((const void *)main, tiny, sizeof(tiny)), "mai"), "truncated: \"%s\"", tiny);
 	CHECK(!strcmp(symbol_at(&a_global_int, name, sizeof(name)), ""), "a variable: \"%s\"", name);
 	CHECK(!strcmp(symbol_at(heap, name, sizeof(name)), ""), "the heap: \"%s\"", name);
+	/* again, from what the first lookups kept: whole where it was cut, and past the cache's size */
+	CHECK(!strcmp(symbol_at((const void *)main, name, sizeof(name)), "main"), "main again: \"%s\"", name);
+	for (int i = 0; i < 40; i++)
+		CHECK(!strcmp(symbol_at((const char *)test_symbols + i, name, sizeof(name)), "test_symbols"),
+		      "test_symbols+%d: \"%s\"", i, name);
+	CHECK(!strcmp(symbol_at((const void *)code_symbol, name, sizeof(name)), "code_symbol"),
+	      "code_symbol again: \"%s\"", name);
 	free(heap);
 	group_end();
 }
