@@ -75,6 +75,7 @@ struct arg_desc {
 	uint8_t kind;
 	int8_t len;    /* index of the argument giving the length or count */
 	uint16_t size; /* fixed size or element size */
+	uint8_t timeout; /* a relative time-out: a timespec (A_INS) or ms (A_INT) */
 };
 
 struct call;
@@ -253,6 +254,14 @@ enum phase {
 	PH_DONE,
 };
 
+/* The deadline of a call with a time-out, kept in case a signal makes it start again. */
+struct timeout {
+	long nr;
+	long long end; /* CLOCK_MONOTONIC, ns */
+	bool armed;    /* end is this call's */
+	bool again;    /* the call is being made again after a signal */
+};
+
 struct vset {
 	int n;
 	struct task t[MAX_VARIANTS];
@@ -278,6 +287,7 @@ struct vset {
 	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */
 	struct futex_wait *fw;	     /* while in PH_FUTEX */
 	struct pipe_write *pw;	     /* while in PH_WRITE */
+	struct timeout tmo; /* the deadline of its current call's time-out (timeout.c) */
 	pid_t vpid;	  /* pid (tid) the program sees: the leader's */
 	pid_t vppid;
 	int exit_status;  /* wait status of the program when it ended */
@@ -517,6 +527,10 @@ void sys_signalfd_post(struct vset *set, struct call *c);
 void sys_sigsuspend_pre(struct vset *set, struct call *c);
 void sys_sigtimedwait_pre(struct vset *set, struct call *c);
 bool signalfd_follow(struct vset *set);
+/* timeout.c */
+void timeout_begin(struct vset *set);
+void timeout_again(struct vset *set);
+bool timeout_eintr_spurious(struct vset *set);
 bool signalfd_done(struct vset *set);
 void fd_rewrite_pids(struct vset *set);
 void sys_fd_close_post(struct vset *set, struct call *c);

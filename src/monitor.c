@@ -72,6 +72,10 @@ static void on_stop(struct vset *set, struct task *t, int status)
 			t = exec_takeover(&set, t, (pid_t)former);
 		set->exec_seen[t->idx] = true;
 		on_exec(t);
+	} else if (event == PTRACE_EVENT_STOP && sig != SIGTRAP && set->fatal_sig) {
+		/* a group-stop while a killing signal takes the set: on, to take it */
+		if (ptrace(t->state == T_INCALL ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, 0) < 0 && errno != ESRCH)
+			die("cannot resume %d", t->tid);
 	} else if (event == PTRACE_EVENT_STOP && sig != SIGTRAP) {
 		/* group-stop: stay stopped until SIGCONT */
 		t->gstopped = true;
@@ -238,6 +242,8 @@ void monitor_check_apart(void)
 			return;
 }
 
+static bool finished;
+
 static struct task *find_task(pid_t tid, struct vset **setp)
 {
 	for (int i = 0; i < nsets; i++) {
@@ -251,11 +257,31 @@ static struct task *find_task(pid_t tid, struct vset **setp)
 	return NULL;
 }
 
+/*
+ * A variant killed by SIGKILL: nothing in the program sent it (a kill the
+ * program makes goes through the monitor, to each variant's own twin);
+ * another program or the kernel (out of memory) took that process.
+ * SIGKILL stops nowhere where the monitor could hand it to every variant,
+ * so the other variants' processes are killed with it: the process ends
+ * killed by SIGKILL in all, as it would natively.
+ */
+static void killed_outright(struct vset *set)
+{
+	if (set->p->exiting || finished)
+		return;
+	set->p->exiting = true;
+	for (int k = 0; k < set->n; k++)
+		if (set->t[k].state != T_GONE)
+			kill(set->t[k].tgid, SIGKILL);
+}
+
 static void dispatch(struct vset *set, struct task *t, int status)
 {
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		t->state = T_GONE;
 		t->status = status;
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+			killed_outright(set);
 		vset_event(set, t);
 	} else if (WIFSTOPPED(status)) {
 		on_stop(set, t, status);
@@ -276,8 +302,6 @@ void monitor_adopt(struct vset *set)
 		}
 	}
 }
-
-static bool finished;
 
 /* The whole program ends now, with this status (a divergence: -1). */
 void monitor_finish(int status)

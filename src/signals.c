@@ -230,6 +230,8 @@ static void fatal(struct vset *set, struct task *from, int s)
 		if (t == from || t->state == T_GONE)
 			continue;
 		syscall(SYS_tgkill, t->tgid, t->tid, s);
+		if (t->gstopped) /* stopped, it would take the signal only once continued */
+			syscall(SYS_tgkill, t->tgid, t->tid, SIGCONT);
 		fatal_release(set, t);
 	}
 	task_resume(from, s);
@@ -269,12 +271,55 @@ static void pending_add(struct vset *set, int s, const siginfo_t *si)
 	set->npend++;
 }
 
+static bool is_cont(int s)
+{
+	return s == SIGCONT;
+}
+
+/* Drops the kept signals `which` selects. */
+static void pending_drop(struct vset *set, bool (*which)(int))
+{
+	int k = 0;
+
+	for (int i = 0; i < set->npend; i++)
+		if (!which(set->pend[i].signo))
+			set->pend[k++] = set->pend[i];
+	set->npend = k;
+}
+
+/*
+ * Before a kept stop signal is delivered: a SIGCONT sent to a variant
+ * since, still queued there, discards it, as it would have natively.
+ */
+void signals_drop_stale_stops(struct vset *set)
+{
+	bool stops = false;
+
+	for (int i = 0; i < set->npend; i++)
+		stops |= default_stops(set->pend[i].signo);
+	for (int k = 0; stops && k < set->n; k++) {
+		struct sigmasks m;
+
+		if (proc_sigmasks(set->t[k].tid, &m) && ((m.pending | m.shared) & (1ull << (SIGCONT - 1)))) {
+			pending_drop(set, default_stops);
+			return;
+		}
+	}
+}
+
 static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 {
 	uint64_t bit = 1ull << (s - 1);
 
 	if (si->si_pid == getpid() && (si->si_code == SI_TKILL || si->si_code == SI_USER))
 		*si = forwarded[s];
+	/*
+	 * Like the kernel when each is sent: SIGCONT discards the stop
+	 * signals pending, a stop signal a pending SIGCONT. A stop the
+	 * monitor keeps would otherwise stop the program after its SIGCONT.
+	 */
+	if (s == SIGCONT || default_stops(s))
+		pending_drop(set, s == SIGCONT ? default_stops : is_cont);
 	if (set->p->sig.ignored & bit || (!(set->p->sig.handled & bit) && default_ignored(s))) {
 		task_resume(t, 0);
 		return;

@@ -18,28 +18,30 @@
 
 #include "chorus.h"
 
-#define V	{ A_VAL, 0, 0 }
-#define FD	{ A_FD, 0, 0 }
-#define PID	{ A_PID, 0, 0 }
-#define PTR	{ A_PTR, 0, 0 }
-#define STR	{ A_STR, 0, 0 }
-#define STRV	{ A_STRV, 0, 0 }
-#define MSGI	{ A_MSG_IN, 0, 0 }
-#define MSGO	{ A_MSG_OUT, 0, 0 }
-#define FDSET	{ A_FDSET, 0, 0 }
-#define IN(n)	{ A_IN, n, 0 }
-#define OUT(n)	{ A_OUT, n, 0 }
-#define OUTL(n)	{ A_OUTL, n, 0 }
-#define IOVI(n)	{ A_IOV_IN, n, 0 }
-#define IOVO(n)	{ A_IOV_OUT, n, 0 }
-#define SIGSET(n) { A_SIGSET, n, 0 }
-#define SADDR(n) { A_SADDR, n, 0 }
-#define INS(T)	{ A_INS, 0, sizeof(T) }
-#define OUTS(T)	{ A_OUTS, 0, sizeof(T) }
-#define IOS(T)	{ A_IOS, 0, sizeof(T) }
-#define IOA(n, T) { A_IOA, n, sizeof(T) }
-#define OUTA(T)	{ A_OUTA, 0, sizeof(T) }
-#define POLLFD(n) { A_POLLFD, n, sizeof(struct pollfd) }
+#define V	{ .kind = A_VAL }
+#define FD	{ .kind = A_FD }
+#define PID	{ .kind = A_PID }
+#define PTR	{ .kind = A_PTR }
+#define STR	{ .kind = A_STR }
+#define STRV	{ .kind = A_STRV }
+#define MSGI	{ .kind = A_MSG_IN }
+#define MSGO	{ .kind = A_MSG_OUT }
+#define FDSET	{ .kind = A_FDSET }
+#define IN(n)	{ .kind = A_IN, .len = n }
+#define OUT(n)	{ .kind = A_OUT, .len = n }
+#define OUTL(n)	{ .kind = A_OUTL, .len = n }
+#define IOVI(n)	{ .kind = A_IOV_IN, .len = n }
+#define IOVO(n)	{ .kind = A_IOV_OUT, .len = n }
+#define SIGSET(n) { .kind = A_SIGSET, .len = n }
+#define SADDR(n) { .kind = A_SADDR, .len = n }
+#define INS(T)	{ .kind = A_INS, .size = sizeof(T) }
+#define OUTS(T)	{ .kind = A_OUTS, .size = sizeof(T) }
+#define IOS(T)	{ .kind = A_IOS, .size = sizeof(T) }
+#define IOA(n, T) { .kind = A_IOA, .len = n, .size = sizeof(T) }
+#define OUTA(T)	{ .kind = A_OUTA, .size = sizeof(T) }
+#define POLLFD(n) { .kind = A_POLLFD, .len = n, .size = sizeof(struct pollfd) }
+#define TMO	{ .kind = A_INS, .size = sizeof(struct timespec), .timeout = 1 }
+#define TMOMS	{ .kind = A_INT, .timeout = 1 }
 
 #define NARGS(...) ((int)(sizeof((struct arg_desc[]){ __VA_ARGS__ }) / sizeof(struct arg_desc)))
 

@@ -309,6 +309,7 @@ static void deliver_pending(struct vset *set, int i)
 	memmove(&set->pend[i], &set->pend[i + 1], sizeof(set->pend[0]) * (size_t)(set->npend - i - 1));
 	set->npend--;
 	set->interrupted = 0;
+	set->tmo.again &= !eintr;
 	if (eintr && deliver_masked(set, s, slot))
 		return;
 	for (int v = 0; v < set->n; v++) {
@@ -540,6 +541,7 @@ static void begin_call(struct vset *set, long nr)
 		sched_release(set);
 	apply_own_pid(set);
 	own_path_apply(set);
+	timeout_begin(set);
 	run_policy(set);
 }
 
@@ -588,6 +590,7 @@ static void rendezvous(struct vset *set)
 	}
 	if (sched_wait_entry(set))
 		return;
+	signals_drop_stale_stops(set);
 	s = first_pending(set);
 	if (s >= 0) {
 		deliver_pending(set, s);
@@ -617,13 +620,14 @@ bool is_restart(long r)
  * The leader's call was interrupted by a signal. Every variant is set to
  * make the call again; the signal is delivered to all of them at that
  * point, and gives_eintr() then decides between EINTR and a restart.
- * (A restarted sleep starts again from its full length.)
+ * A call with a time-out is made again with the time it had left (timeout.c).
  */
 static void restart_call(struct vset *set, long code)
 {
 	struct task *lead = &set->t[0];
 
 	set->interrupted = -code;
+	timeout_again(set);
 	regs_redo(&lead->regs);
 	regs_put(lead);
 	for (int i = 1; i < set->n; i++) {
@@ -698,7 +702,10 @@ static void leader_done(struct vset *set)
 		vset_diverge(set, "variant 0 stopped inside %s", set->call.d->name);
 		return;
 	}
+	restore_args(lead); /* a time-out it was given, say */
 	ret = (long)lead->regs.rax;
+	if (ret == -EINTR && timeout_eintr_spurious(set))
+		ret = -ERESTART_RESTARTBLOCK; /* made again, as it would have gone on natively */
 	if (is_restart(ret)) {
 		restart_call(set, ret);
 		return;

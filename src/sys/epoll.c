@@ -102,9 +102,9 @@ void sys_epoll_ctl_pre(struct vset *set, struct call *c)
 	long op = arg_get(&set->t[0].regs, 1);
 
 	if (op == EPOLL_CTL_ADD || op == EPOLL_CTL_MOD)
-		c->arg[3] = (struct arg_desc){ A_INS, 0, sizeof(uint32_t) };
+		c->arg[3] = (struct arg_desc){ .kind = A_INS, .size = sizeof(uint32_t) };
 	else if (op == EPOLL_CTL_DEL)
-		c->arg[3] = (struct arg_desc){ A_PTR, 0, 0 };
+		c->arg[3] = (struct arg_desc){ .kind = A_PTR };
 }
 
 void sys_epoll_ctl_post(struct vset *set, struct call *c)

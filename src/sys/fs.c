@@ -367,12 +367,12 @@ struct cmd_rule {
 	struct arg_desc arg; /* what the third argument is */
 };
 
-#define RULE_V(cmd, pol) { cmd, RUN_##pol, { A_VAL, 0, 0 } }
-#define RULE_NONE(cmd, pol) { cmd, RUN_##pol, { A_NONE, 0, 0 } }
-#define RULE_IN(cmd, pol, n) { cmd, RUN_##pol, { A_INS, 0, n } }
-#define RULE_OUT(cmd, pol, n) { cmd, RUN_##pol, { A_OUTS, 0, n } }
-#define RULE_IO(cmd, pol, n) { cmd, RUN_##pol, { A_IOS, 0, n } }
-#define RULE_LK(cmd) { cmd, RUN_ONCE, { A_FLOCK, 0, 0 } }
+#define RULE_V(cmd, pol) { cmd, RUN_##pol, { .kind = A_VAL } }
+#define RULE_NONE(cmd, pol) { cmd, RUN_##pol, { .kind = A_NONE } }
+#define RULE_IN(cmd, pol, n) { cmd, RUN_##pol, { .kind = A_INS, .size = n } }
+#define RULE_OUT(cmd, pol, n) { cmd, RUN_##pol, { .kind = A_OUTS, .size = n } }
+#define RULE_IO(cmd, pol, n) { cmd, RUN_##pol, { .kind = A_IOS, .size = n } }
+#define RULE_LK(cmd) { cmd, RUN_ONCE, { .kind = A_FLOCK } }
 
 /* fcntl commands: the table of what each one's argument is. */
 static const struct cmd_rule fcntl_rules[] = {

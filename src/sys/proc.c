@@ -131,8 +131,8 @@ void sys_prctl_pre(struct vset *set, struct call *c)
 		return;
 	}
 	if (op == PR_SET_VMA) {
-		c->arg[2] = (struct arg_desc){ A_PTR, 0, 0 };
-		c->arg[4] = (struct arg_desc){ A_PTR, 0, 0 };
+		c->arg[2] = (struct arg_desc){ .kind = A_PTR };
+		c->arg[4] = (struct arg_desc){ .kind = A_PTR };
 		c->policy = RUN_ALL;
 		return;
 	}

@@ -212,6 +212,39 @@ static bool uses_size(int kind)
 	return false;
 }
 
+/* The rows whose time-out is shortened when made again after a signal (timeout.c). */
+static void test_timeouts(void)
+{
+	static const char *const want[] = { "nanosleep", "clock_nanosleep", "poll", "epoll_wait", "epoll_pwait",
+					    "rt_sigtimedwait" };
+	int found = 0;
+
+	group("table: time-outs");
+	for (int i = 0; i < sc_count(); i++) {
+		const struct sc_desc *d = sc_at(i);
+		int marked = 0;
+		bool wanted = false;
+
+		for (int a = 0; a < d->nargs; a++) {
+			const struct arg_desc *x = &d->arg[a];
+
+			if (!x->timeout)
+				continue;
+			marked++;
+			CHECK((x->kind == A_INS && x->size == sizeof(struct timespec)) || x->kind == A_INT,
+			      "%s: argument %d is a time-out neither a timespec nor an int", d->name, a + 1);
+		}
+		for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+			wanted |= strcmp(d->name, want[k]) == 0;
+		CHECK(marked == (wanted ? 1 : 0), "%s: %d time-out arguments, want %d", d->name, marked, wanted ? 1 : 0);
+		CHECK(!marked || d->policy == RUN_ONCE, "%s: a time-out on a call the leader does not make alone",
+		      d->name);
+		found += marked;
+	}
+	CHECK(found == (int)(sizeof(want) / sizeof(want[0])), "%d time-outs marked", found);
+	group_end();
+}
+
 static void test_table(void)
 {
 	static const struct sc_desc *seen[MAX_SYSCALL];
@@ -243,6 +276,7 @@ static void test_table(void)
 	CHECK(sc_by_name("no_such_syscall") == NULL, "sc_by_name(no_such_syscall) is not NULL");
 	CHECK(sc_by_name("") == NULL, "sc_by_name(\"\") is not NULL");
 	group_end();
+	test_timeouts();
 
 	group("table: policies");
 	for (int i = 0; i < n; i++) {
@@ -861,7 +895,7 @@ static void test_compare_misc(void)
 		fa.l_pid = 1;
 		fb.l_pid = 2;
 		setup("fcntl", 2);
-		set.call.arg[2] = (struct arg_desc){ A_FLOCK, 0, 0 };
+		set.call.arg[2] = (struct arg_desc){ .kind = A_FLOCK };
 		arg_all(0, 3);
 		arg_all(1, F_SETLK);
 		argp(0, 2, &fa);
