@@ -140,7 +140,10 @@ struct task {
 	uint64_t lone_at;
 	int step;	/* descriptors mirrored so far */
 	bool gstopped;	/* in a group-stop (SIGSTOP, SIGTSTP ...), listened on */
+	uint8_t cpuid;	/* CPUID faulting (cpuid.c): CPUID_NATIVE ... */
 };
+
+enum { CPUID_NATIVE, CPUID_TO_TRAP, CPUID_TRAPPING, CPUID_TRAPPED };
 
 /* The syscall being handled at a rendezvous. */
 struct call {
@@ -527,6 +530,11 @@ void sys_signalfd_post(struct vset *set, struct call *c);
 void sys_sigsuspend_pre(struct vset *set, struct call *c);
 void sys_sigtimedwait_pre(struct vset *set, struct call *c);
 bool signalfd_follow(struct vset *set);
+/* cpuid.c */
+void cpuid_after_exec(struct task *t);
+bool cpuid_trap_begin(struct task *t);
+bool cpuid_trap_end(struct task *t);
+bool cpuid_emulate(struct task *t);
 /* timeout.c */
 void timeout_begin(struct vset *set);
 void timeout_again(struct vset *set);

@@ -19,22 +19,10 @@ static void on_exec(struct task *t)
 {
 	if (regs_get(t) == 0)
 		hide_vdso(t);
+	cpuid_after_exec(t);
 	t->state = T_INCALL;
 	if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0 && errno != ESRCH)
 		die("cannot resume %d after exec", t->tid);
-}
-
-/*
- * One variant of a set was continued (a job's SIGCONT reaches the leader's
- * process group only): continue its stopped twins too.
- */
-static void continue_twins(struct vset *set)
-{
-	for (int i = 0; i < set->n; i++)
-		if (set->t[i].gstopped) {
-			set->t[i].gstopped = false;
-			kill(set->t[i].tid, SIGCONT);
-		}
 }
 
 static void on_stop(struct vset *set, struct task *t, int status)
@@ -56,12 +44,14 @@ static void on_stop(struct vset *set, struct task *t, int status)
 		vset_event(set, t);
 	} else if (sig == SIGTRAP && event == PTRACE_EVENT_SECCOMP) {
 		regs_get(t);
-		if (solo_call(set, t))
+		if (cpuid_trap_begin(t) || solo_call(set, t))
 			return;
 		t->state = T_ENTRY;
 		vset_event(set, t);
 	} else if (sig == (SIGTRAP | 0x80)) {
 		regs_get(t);
+		if (cpuid_trap_end(t))
+			return;
 		t->state = T_EXIT;
 		vset_event(set, t);
 	} else if (sig == SIGTRAP && event == PTRACE_EVENT_EXEC) {
@@ -93,7 +83,7 @@ static void on_stop(struct vset *set, struct task *t, int status)
 		t->gstopped = false;
 		if (ptrace(t->state == T_INCALL ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, 0) < 0 && errno != ESRCH)
 			die("cannot resume %d", t->tid);
-		continue_twins(set);
+		signal_continue_twins(set, t); /* a job's SIGCONT reaches the leader's process group only */
 	} else if (sig == SIGTRAP && event) {
 		die("unexpected ptrace event %d from %d", event, t->tid);
 	} else {

@@ -271,6 +271,26 @@ static void pending_add(struct vset *set, int s, const siginfo_t *si)
 	set->npend++;
 }
 
+/*
+ * A SIGCONT reached one variant's process: what the kernel does when one
+ * is sent (stop signals queued are dropped, a stop taken but not yet made
+ * is not made, a stopped process goes on) is done in the other variants'
+ * too, by a SIGCONT the monitor queues there and drops when it comes.
+ * Their own stops may be at any of those points: one the monitor
+ * delivered for all may have come before or after the SIGCONT.
+ */
+void signal_continue_twins(struct vset *set, struct task *from)
+{
+	for (int i = 0; i < set->n; i++) {
+		struct task *t = &set->t[i];
+
+		if (t == from || t->state == T_GONE)
+			continue;
+		t->gstopped = false;
+		signal_queue(t, SIGCONT, MAGIC_INTERRUPT);
+	}
+}
+
 static bool is_cont(int s)
 {
 	return s == SIGCONT;
@@ -320,6 +340,8 @@ static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 	 */
 	if (s == SIGCONT || default_stops(s))
 		pending_drop(set, s == SIGCONT ? default_stops : is_cont);
+	if (s == SIGCONT)
+		signal_continue_twins(set, t);
 	if (set->p->sig.ignored & bit || (!(set->p->sig.handled & bit) && default_ignored(s))) {
 		task_resume(t, 0);
 		return;
@@ -366,6 +388,8 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 			ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
 		}
 		task_resume(t, sig);
+	} else if (sig == SIGSEGV && si.si_code == SI_KERNEL && cpuid_emulate(t)) {
+		return;
 	} else if (is_fault(sig, &si) || (sig == SIGSEGV && si.si_code == SI_KERNEL)) {
 		regs_get(t);
 		t->si = si;
