@@ -14,12 +14,14 @@
  * with the stack elsewhere in each variant, each picks another name, and
  * gcc, sort, sed -i and the like would diverge for that alone. As for
  * getrandom, the leader's choice is made every variant's: when the names
- * of an exclusive create differ only in at most six letters or digits of
- * their last component, the leader's name is written over the other
- * variant's, before the call is compared. Any other difference is still a
- * divergence.
+ * of an exclusive create differ only in a run of at most sixteen letters
+ * or digits of their last component, the leader's name is written over
+ * the other variant's, before the call is compared. (glibc's templates
+ * end in six X's; mktemp(1), with gnulib's copy of the same code, ten by
+ * default, and more when asked.) Any other difference is still a
+ * divergence; and the name created is the leader's either way.
  */
-#define RANDOM_CHARS 6
+#define RANDOM_CHARS 16
 
 static bool random_part(const struct blob *a, const struct blob *b)
 {
