@@ -113,6 +113,7 @@ static void queued_counts(const struct task *t, unsigned counts[65])
 	siginfo_t si[QUEUE_PEEK];
 
 	memset(counts, 0, 65 * sizeof(counts[0]));
+	memset(si, 0, sizeof(si)); /* written by the kernel, which valgrind does not know */
 	for (size_t q = 0; q < sizeof(flags) / sizeof(flags[0]); q++) {
 		struct __ptrace_peeksiginfo_args a = { .off = 0, .flags = flags[q], .nr = QUEUE_PEEK };
 		long got = ptrace(PTRACE_PEEKSIGINFO, t->tid, &a, si);
