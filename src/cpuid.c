@@ -18,9 +18,6 @@
 #define _GNU_SOURCE
 #include <asm/prctl.h>
 #include <cpuid.h>
-#include <errno.h>
-#include <string.h>
-#include <sys/ptrace.h>
 #include <sys/syscall.h>
 
 #include "chorus.h"
@@ -48,27 +45,21 @@ bool cpuid_trap_begin(struct task *t)
 	arg_set(&t->regs, 1, 0);
 	regs_put(t);
 	t->cpuid = CPUID_TRAPPING;
-	t->state = T_INCALL;
-	if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0 && errno != ESRCH)
-		die("cannot resume %d: %s", t->tid, strerror(errno));
+	task_resume_syscall(t);
 	return true;
 }
 
 /* At the exit of that arch_prctl: back to the variant's own syscall, which it makes again. */
 bool cpuid_trap_end(struct task *t)
 {
-	long nr;
-
 	if (t->cpuid != CPUID_TRAPPING)
 		return false;
 	if ((long)t->regs.rax < 0)
 		unsupported = true;
 	t->cpuid = (long)t->regs.rax < 0 ? CPUID_NATIVE : CPUID_TRAPPED;
-	nr = (long)t->saved.orig_rax;
-	t->substituted = false;
 	t->regs = t->saved;
-	t->regs.rax = (unsigned long)nr;
-	t->regs.rip -= 2; /* the syscall instruction again */
+	t->substituted = false;
+	regs_redo(&t->regs); /* its own syscall instruction again */
 	regs_put(t);
 	task_resume(t, 0);
 	return true;

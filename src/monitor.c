@@ -25,6 +25,13 @@ static void on_exec(struct task *t)
 		die("cannot resume %d after exec", t->tid);
 }
 
+/* After a stop the monitor did not ask for: on, expecting what it expected before. */
+static void resume_as_before(struct task *t)
+{
+	if (ptrace(t->state == T_INCALL ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, 0) < 0 && errno != ESRCH)
+		die("cannot resume %d", t->tid);
+}
+
 static void on_stop(struct vset *set, struct task *t, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
@@ -63,9 +70,7 @@ static void on_stop(struct vset *set, struct task *t, int status)
 		set->exec_seen[t->idx] = true;
 		on_exec(t);
 	} else if (event == PTRACE_EVENT_STOP && sig != SIGTRAP && set->fatal_sig) {
-		/* a group-stop while a killing signal takes the set: on, to take it */
-		if (ptrace(t->state == T_INCALL ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, 0) < 0 && errno != ESRCH)
-			die("cannot resume %d", t->tid);
+		resume_as_before(t); /* a group-stop while a killing signal takes the set: on, to take it */
 	} else if (event == PTRACE_EVENT_STOP && sig != SIGTRAP) {
 		/* group-stop: stay stopped until SIGCONT */
 		t->gstopped = true;
@@ -81,8 +86,7 @@ static void on_stop(struct vset *set, struct task *t, int status)
 		 * reached a syscall: go on as before, still expecting what was expected.
 		 */
 		t->gstopped = false;
-		if (ptrace(t->state == T_INCALL ? PTRACE_SYSCALL : PTRACE_CONT, t->tid, 0, 0) < 0 && errno != ESRCH)
-			die("cannot resume %d", t->tid);
+		resume_as_before(t);
 		signal_continue_twins(set, t); /* a job's SIGCONT reaches the leader's process group only */
 	} else if (sig == SIGTRAP && event) {
 		die("unexpected ptrace event %d from %d", event, t->tid);

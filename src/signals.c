@@ -211,6 +211,14 @@ static bool default_ignored(int s)
 	return s == SIGCHLD || s == SIGCONT || s == SIGURG || s == SIGWINCH;
 }
 
+/* Does the program ignore signal s, by SIG_IGN or by default? */
+bool signal_ignored(const struct vset *set, int s)
+{
+	uint64_t bit = 1ull << (s - 1);
+
+	return (set->p->sig.ignored & bit) || (!(set->p->sig.handled & bit) && default_ignored(s));
+}
+
 static bool default_stops(int s)
 {
 	return s == SIGSTOP || s == SIGTSTP || s == SIGTTIN || s == SIGTTOU;
@@ -342,7 +350,7 @@ static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 		pending_drop(set, s == SIGCONT ? default_stops : is_cont);
 	if (s == SIGCONT)
 		signal_continue_twins(set, t);
-	if (set->p->sig.ignored & bit || (!(set->p->sig.handled & bit) && default_ignored(s))) {
+	if (signal_ignored(set, s)) {
 		task_resume(t, 0);
 		return;
 	}

@@ -35,6 +35,7 @@ void signals_child_reset(void);
 void signals_arrived(void);
 void signals_drop_stale_stops(struct vset *set);
 void signal_continue_twins(struct vset *set, struct task *from);
+bool signal_ignored(const struct vset *set, int s);
 void vset_interrupt(struct vset *set, struct task *from, int s);
 void fatal_release(struct vset *set, struct task *t);
 void sys_sigaction_record(struct vset *set, int s, uint64_t handler, uint64_t flags);

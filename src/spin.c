@@ -193,11 +193,7 @@ static bool hash_mapping(const struct mapping *m, void *arg)
 	return true;
 }
 
-/*
- * A hash of every byte of the writable memory of variant k's process but
- * its spinning thread's frame; false if it has too much or it cannot be
- * read.
- */
+/* Where variant k's spinning thread's frame begins. */
 static unsigned long frame_lo(const struct vset *set, int k)
 {
 	unsigned long sp = set->t[k].regs.rsp;
@@ -205,12 +201,18 @@ static unsigned long frame_lo(const struct vset *set, int k)
 	return sp > FRAME_BELOW ? sp - FRAME_BELOW : 0;
 }
 
+/*
+ * A hash of every byte of the writable memory of variant k's process but
+ * its spinning thread's frame; false if it has too much or it cannot be
+ * read.
+ */
 static bool memory_hash(const struct vset *set, int k, uint64_t *h)
 {
+	unsigned long lo = frame_lo(set, k);
 	struct hashing x = {
 		.pid = set->t[k].tgid,
-		.hole_lo = frame_lo(set, k),
-		.hole_hi = frame_lo(set, k) + FRAME_WORDS * sizeof(uint64_t),
+		.hole_lo = lo,
+		.hole_hi = lo + FRAME_WORDS * sizeof(uint64_t),
 		.h = 0xcbf29ce484222325ULL,
 		.ok = true,
 	};

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "chorus.h"
+#include "signals.h"
 
 #define RED_ZONE 128
 
@@ -123,16 +124,6 @@ void timeout_again(struct vset *set)
 	set->tmo.again = set->tmo.armed && set->tmo.nr == set->call.nr;
 }
 
-/* A signal number the program ignores, by SIG_IGN or by default. */
-static bool ignored(const struct vset *set, int s)
-{
-	uint64_t bit = 1ull << (s - 1);
-
-	if (set->p->sig.handled & bit)
-		return false;
-	return (set->p->sig.ignored & bit) || s == SIGCHLD || s == SIGCONT || s == SIGURG || s == SIGWINCH;
-}
-
 /*
  * The leader's call with a time-out returned EINTR: true when only
  * signals the program ignores are pending there, kept by the monitor or
@@ -151,7 +142,7 @@ bool timeout_eintr_spurious(struct vset *set)
 	if (!pend)
 		return false;
 	for (int s = 1; s <= 64; s++)
-		if ((pend & (1ull << (s - 1))) && !ignored(set, s))
+		if ((pend & (1ull << (s - 1))) && !signal_ignored(set, s))
 			return false;
 	return true;
 }
