@@ -295,6 +295,7 @@ struct vset {
 	pid_t vppid;
 	int exit_status;  /* wait status of the program when it ended */
 	uint64_t syscalls;
+	struct ahead *ahead; /* reads the leader made without waiting (ahead.c), or NULL */
 };
 
 /* Options from the command line. */
@@ -468,6 +469,10 @@ void report_fixed_code(struct vset *set, const char *path);
 bool events_on(void);
 void events_code(struct vset *set, int k, const struct code_range *r);
 
+/* ahead.c */
+bool ahead_event(struct vset *set, struct task *t);
+void ahead_free(struct vset *set);
+
 /* solo.c */
 bool solo_call(struct vset *set, struct task *t);
 
@@ -501,6 +506,9 @@ void own_path_apply(struct vset *set);
 void ep_copy(struct proc *to, const struct proc *from);
 void ep_free(struct proc *p);
 bool io_by_monitor(struct vset *set);
+int io_monitor_fd(struct vset *set, long fd);
+long io_read_fd(int m, void *buf, long len, long off, bool at);
+long io_read_lost(int m, long r, bool at);
 bool io_to_null(struct vset *set);
 bool pipe_write_begin(struct vset *set);
 void pipe_writes_retry(void);

@@ -158,6 +158,7 @@ void monitor_drop_set(struct vset *set)
 			if (set == root)
 				return;
 			free(set->spin);
+			ahead_free(set);
 			if (set->p->main != set)
 				free(set);
 			else

@@ -906,6 +906,8 @@ void vset_event(struct vset *set, struct task *t)
 	}
 	if (set->phase == PH_ALL && set->call.blocking && !set->call.kicked)
 		kick_rest(set);
+	if (ahead_event(set, t))
+		return;
 	for (int i = 0; i < set->n; i++)
 		if (!parked(&set->t[i]))
 			return;

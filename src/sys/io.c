@@ -49,7 +49,7 @@ static int fd_copy(struct vset *set, long fd)
 }
 
 /* The monitor's copy of the leader's fd, or -1 when the call must stay with the leader. */
-static int monitor_fd(struct vset *set, long fd)
+int io_monitor_fd(struct vset *set, long fd)
 {
 	struct fdstate *f = &set->p->fds;
 
@@ -102,6 +102,22 @@ static long do_write(struct vset *set, int m, long len, long off, bool at)
 	return r;
 }
 
+/* read or pread through the monitor's own descriptor m: the result as the kernel gives it to a tracee. */
+long io_read_fd(int m, void *buf, long len, long off, bool at)
+{
+	ssize_t r = at ? pread(m, buf, (size_t)len, off) : read(m, buf, (size_t)len);
+
+	return r < 0 ? -errno : r;
+}
+
+/* The r bytes a read got through m could not be stored: as the kernel, it leaves the offset alone. */
+long io_read_lost(int m, long r, bool at)
+{
+	if (!at && r > 0)
+		lseek(m, -r, SEEK_CUR);
+	return -EFAULT;
+}
+
 static long do_read(struct vset *set, int m, long len, long off, bool at)
 {
 	char *buf = malloc((size_t)len + 1);
@@ -109,12 +125,10 @@ static long do_read(struct vset *set, int m, long len, long off, bool at)
 
 	if (!buf)
 		return -ENOMEM;
-	r = at ? pread(m, buf, (size_t)len, off) : read(m, buf, (size_t)len);
-	if (r < 0)
-		r = -errno;
+	r = io_read_fd(m, buf, len, off, at);
 	for (int i = 0; i < set->n && r > 0; i++)
 		if (mem_write(set->t[i].tid, (uint64_t)arg_get(&set->t[i].regs, 1), buf, (size_t)r) < 0)
-			r = -EFAULT; /* checked below: the same for all, or a divergence */
+			r = io_read_lost(m, r, at); /* checked below: the same for all, or a divergence */
 	free(buf);
 	return r;
 }
@@ -163,7 +177,7 @@ bool io_by_monitor(struct vset *set)
 		return false;
 	if (len <= 0 || len > MAX_DIRECT)
 		return false;
-	m = monitor_fd(set, arg_get(&set->t[0].regs, 0));
+	m = io_monitor_fd(set, arg_get(&set->t[0].regs, 0));
 	if (m < 0)
 		return false;
 	c->ret = w ? do_write(set, m, len, off, at) : do_read(set, m, len, off, at);
