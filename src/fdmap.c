@@ -168,10 +168,11 @@ static size_t swap_number(char *buf, size_t n, size_t cap, size_t pos, const cha
 }
 
 /*
- * The id at buf[pos], variant v's real pid or tid of a thread of the
- * set's process, becomes the one the program sees (the leader's).
+ * The id at buf[pos], variant v's real pid or tid in a process of the
+ * program (in set's own process when own), becomes the one the program
+ * sees (its leader's).
  */
-static size_t swap_id(char *buf, size_t n, size_t cap, size_t pos, const struct vset *set, int v)
+static size_t swap_id(char *buf, size_t n, size_t cap, size_t pos, const struct vset *set, int v, bool own)
 {
 	char real[16], virt[16];
 	size_t len = 0;
@@ -183,45 +184,85 @@ static size_t swap_id(char *buf, size_t n, size_t cap, size_t pos, const struct 
 	}
 	real[len] = 0;
 	x = len ? monitor_set_of(v, (pid_t)atol(real)) : NULL;
-	if (!x || x->p != set->p)
+	if (!x || (own && x->p != set->p))
 		return n;
 	snprintf(virt, sizeof(virt), "%d", x->vpid);
 	return swap_number(buf, n, cap, pos, real, virt);
 }
 
-/* /proc/.../stat and status: the pid and tid fields read as the leader's. */
-static size_t fix_procstat(char *buf, size_t n, size_t cap, const struct vset *set, int v)
+/* /proc/.../stat: the parent, process group, session (fields 4 to 6) and terminal's foreground group (8). */
+static size_t fix_stat_ids(char *buf, size_t n, size_t cap, const struct vset *set, int v)
 {
-	static const char *const keys[] = { "\nPid:\t", "\nTgid:\t", "\nNSpid:\t", "\nNStgid:\t", "/task/" };
+	char *end = memrchr(buf, ')', n);
+	size_t pos;
 
-	n = swap_id(buf, n, cap, 0, set, v);
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		char *at = memmem(buf, n, keys[k], strlen(keys[k]));
-
-		if (at)
-			n = swap_id(buf, n, cap, (size_t)(at - buf) + strlen(keys[k]), set, v);
+	if (!end || buf[0] < '0' || buf[0] > '9')
+		return n;
+	pos = (size_t)(end - buf) + 1;
+	for (int field = 3; field <= 8 && pos < n && buf[pos] == ' '; field++) {
+		pos++;
+		if (field >= 4 && field != 7)
+			n = swap_id(buf, n, cap, pos, set, v, false);
+		while (pos < n && buf[pos] != ' ')
+			pos++;
 	}
 	return n;
 }
 
+/* /proc/.../stat and status: the ids of the task, its process and its parent read as the leader's. */
+static size_t fix_procstat(char *buf, size_t n, size_t cap, const struct vset *set, int v)
+{
+	static const char *const keys[] = { "\nPid:\t", "\nTgid:\t", "\nNSpid:\t", "\nNStgid:\t", "/task/", "\nPPid:\t",
+					      "\nNSpgid:\t", "\nNSsid:\t" };
+
+	n = swap_id(buf, n, cap, 0, set, v, true);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		char *at = memmem(buf, n, keys[k], strlen(keys[k]));
+
+		if (at)
+			n = swap_id(buf, n, cap, (size_t)(at - buf) + strlen(keys[k]), set, v, k < 5);
+	}
+	return fix_stat_ids(buf, n, cap, set, v);
+}
+
+/*
+ * The monitor is every variant's tracer; natively there is none: a
+ * program that looks (anti-debugging) reads 0 as it would.
+ */
+static size_t hide_tracer(char *buf, size_t n, size_t cap)
+{
+	static const char key[] = "\nTracerPid:\t";
+	char *at = memmem(buf, n, key, strlen(key));
+	char self[16];
+
+	if (!at)
+		return n;
+	snprintf(self, sizeof(self), "%d", (int)getpid());
+	return swap_number(buf, n, cap, (size_t)(at - buf) + strlen(key), self, "0");
+}
+
 /*
  * After a read of a private descriptor (or readlink of /proc/self): in each
- * other variant, its own pid becomes the leader's, the pid it believes is its own.
+ * other variant, its own pid becomes the leader's, the pid it believes is
+ * its own; in each, the tracer is hidden.
  */
 void fd_rewrite_pids(struct vset *set)
 {
 	static char buf[1 << 16];
 	int b = set->call.nr == __NR_readlinkat ? 2 : 1; /* the buffer; its size follows */
 
-	for (int i = 1; i < set->n; i++) {
+	for (int i = 0; i < set->n; i++) {
 		struct task *t = &set->t[i];
 		long got = (long)t->regs.rax, cap = arg_get(&t->regs, b + 1);
 		uint64_t addr = (uint64_t)arg_get(&t->regs, b);
-		size_t n;
+		size_t n, room = (size_t)(cap < (long)sizeof(buf) ? cap : (long)sizeof(buf));
 
 		if (got <= 0 || got > (long)sizeof(buf) || mem_read(t->tid, addr, buf, (size_t)got) != got)
 			continue;
-		n = fix_procstat(buf, (size_t)got, (size_t)(cap < (long)sizeof(buf) ? cap : (long)sizeof(buf)), set, i);
+		n = i ? fix_procstat(buf, (size_t)got, room, set, i) : (size_t)got;
+		n = hide_tracer(buf, n, room);
+		if ((long)n == got && !i)
+			continue;
 		mem_write(t->tid, addr, buf, n);
 		if ((long)n != got) {
 			t->regs.rax = n;

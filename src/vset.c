@@ -388,6 +388,12 @@ static void private_fd_rule(struct vset *set, struct call *c)
 		c->priv_kind = kind;
 		return;
 	}
+	if ((kind == PRIV_PLAIN || kind == PRIV_PROCSTAT) && (c->nr == __NR_read || c->nr == __NR_pread64)) {
+		/* each variant's own text, of its own length: what is left to read differs */
+		c->arg[2].kind = A_NONE;
+		if (c->nr == __NR_pread64)
+			c->arg[3].kind = A_NONE;
+	}
 	if (kind != PRIV_PLAIN && kind != PRIV_PIPE && (c->nr == __NR_read || c->nr == __NR_pread64)) {
 		c->policy = RUN_ALLR; /* read, then put the leader's pid in the text */
 		c->per_variant = c->own_results = true;

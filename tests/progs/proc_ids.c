@@ -2,7 +2,9 @@
  * /proc paths by the ids the program sees: /proc/PID/... with its own pid
  * and /proc/self/task/TID/... with a thread's tid (pthread_setname_np and
  * pthread_getname_np on another thread open /proc/self/task/TID/comm);
- * a thread's /proc/thread-self/stat and status show its own tid and pid.
+ * a thread's /proc/thread-self/stat and status show its own tid and pid;
+ * a child's stat and status show its parent's pid, its own process group
+ * once it has one, and no tracer.
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -11,20 +13,28 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static pthread_barrier_t named, done;
 static pid_t worker_tid;
 static long worker_stat_tid, worker_status_pid, worker_status_tgid;
 
-/* The text of path (up to len - 1 bytes), NUL-terminated. */
+/*
+ * The text of path (up to len - 1 bytes), NUL-terminated, read to its end
+ * as python reads a file: the second read asks for the room left, which
+ * differs between the variants when the text has their addresses.
+ */
 static void read_text(const char *path, char *buf, size_t len)
 {
-    int fd;
+    size_t got = 0;
     ssize_t n;
+    int fd;
 
     CHECK_SYS(fd = open(path, O_RDONLY));
-    CHECK_SYS(n = read(fd, buf, len - 1));
-    buf[n] = 0;
+    while ((n = read(fd, buf + got, len - 1 - got)) > 0)
+        got += (size_t)n;
+    CHECK_SYS(n);
+    buf[got] = 0;
     CHECK_SYS(close(fd));
 }
 
@@ -46,6 +56,40 @@ static long number_in(const char *path, const char *key)
         at += strlen(key);
     }
     return atol(at);
+}
+
+/* Field k (from 1) of /proc/self/stat, a number after the command's name. */
+static long stat_field(int k)
+{
+    char buf[4096], *at;
+
+    read_text("/proc/self/stat", buf, sizeof(buf));
+    CHECK((at = strrchr(buf, ')')) != NULL);
+    for (int f = 2; f < k; f++)
+        CHECK((at = strchr(at + 1, ' ')) != NULL);
+    return atol(at + 1);
+}
+
+/* In a child of the program: its parent's pid, then its own process group and session. */
+static void child_ids(void)
+{
+    pid_t pid = fork();
+    int status;
+
+    CHECK_SYS(pid);
+    if (pid == 0) {
+        CHECK(stat_field(4) == getppid());
+        CHECK(number_in("/proc/self/status", "\nPPid:\t") == getppid());
+        CHECK(number_in("/proc/self/status", "\nTracerPid:\t") == 0);
+        CHECK_SYS(setsid());
+        CHECK(stat_field(5) == getpid() && stat_field(6) == getpid());
+        CHECK(number_in("/proc/self/status", "\nNSpgid:\t") == getpid());
+        CHECK(number_in("/proc/self/status", "\nNSsid:\t") == getpid());
+        _exit(0);
+    }
+    CHECK_SYS(waitpid(pid, &status, 0));
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    printf("a child's stat and status show its parent, its group and session, no tracer\n");
 }
 
 static void *worker(void *arg)
@@ -100,6 +144,8 @@ int main(void)
 
     pthread_barrier_wait(&done);
     CHECK(pthread_join(t, NULL) == 0);
+    fflush(stdout);
+    child_ids();
     pass("proc_ids");
     return 0;
 }
