@@ -578,5 +578,6 @@ void sys_mmap_pre(struct vset *set, struct call *c);
 void sys_futex_pre(struct vset *set, struct call *c);
 bool futex_uses_value(long op, int arg);
 void sys_prlimit_pre(struct vset *set, struct call *c);
+void sys_prio_pre(struct vset *set, struct call *c);
 
 #endif

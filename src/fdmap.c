@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -84,6 +86,21 @@ static bool harmless_chr(dev_t rdev)
 }
 
 /*
+ * A file in /proc that is not the variant's own (those are opened by each,
+ * not mirrored): /proc/mounts or /proc/net/... (links into the opener's
+ * own directory, which another variant opening it would not share), or
+ * another process's: the leader's is the program's.
+ */
+static bool on_procfs(pid_t pid, int fd)
+{
+	char path[64];
+	struct statfs sf;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	return statfs(path, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+/*
  * How the other variants get a twin of the leader's new descriptor: a file,
  * a directory or a harmless device is opened again by each (so mmap works
  * everywhere); anything else (pipes, sockets, terminals, event fds) gets a
@@ -94,7 +111,7 @@ int fd_mirror_kind(pid_t leader, int fd)
 {
 	struct stat st;
 
-	if (fd_stat(leader, fd, &st) < 0)
+	if (fd_stat(leader, fd, &st) < 0 || on_procfs(leader, fd))
 		return MIRROR_PLACEHOLDER;
 	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
 		return MIRROR_REOPEN;
@@ -212,7 +229,7 @@ static size_t fix_stat_ids(char *buf, size_t n, size_t cap, const struct vset *s
 /* /proc/.../stat and status: the ids of the task, its process and its parent read as the leader's. */
 static size_t fix_procstat(char *buf, size_t n, size_t cap, const struct vset *set, int v)
 {
-	static const char *const keys[] = { "\nPid:\t", "\nTgid:\t", "\nNSpid:\t", "\nNStgid:\t", "/task/", "\nPPid:\t",
+	static const char *const keys[] = { "\nPid:\t", "\nTgid:\t", "\nNSpid:\t", "\nNStgid:\t", "/task/", "/proc/", "\nPPid:\t",
 					      "\nNSpgid:\t", "\nNSsid:\t" };
 
 	n = swap_id(buf, n, cap, 0, set, v, true);
@@ -220,7 +237,7 @@ static size_t fix_procstat(char *buf, size_t n, size_t cap, const struct vset *s
 		char *at = memmem(buf, n, keys[k], strlen(keys[k]));
 
 		if (at)
-			n = swap_id(buf, n, cap, (size_t)(at - buf) + strlen(keys[k]), set, v, k < 5);
+			n = swap_id(buf, n, cap, (size_t)(at - buf) + strlen(keys[k]), set, v, k < 6);
 	}
 	return fix_stat_ids(buf, n, cap, set, v);
 }

@@ -176,11 +176,31 @@ void sys_names_pre(struct vset *set, struct call *c)
 	}
 }
 
+/*
+ * readlink of /proc/self/fd/N (or by the program's own ids): unless N is
+ * a variant's own, it is the same file in every variant, and the leader's
+ * name for it is the program's (another variant's twin may be a placeholder).
+ */
+static bool fd_link_shared(struct vset *set, struct call *c)
+{
+	char *path = leader_path(set, c), *s = path ? strstr(path, "/fd/") : NULL, *end;
+	bool shared = false;
+
+	if (s && strncmp(path, "/proc/", 6) == 0 && isdigit((unsigned char)s[4])) {
+		long fd = strtol(s + 4, &end, 10);
+
+		shared = !*end && !fd_private(&set->p->fds, fd);
+	}
+	free(path);
+	return shared;
+}
+
 void sys_path_pre(struct vset *set, struct call *c)
 {
 	int kind = private_path(set, c);
+	bool link = c->nr == __NR_readlink || c->nr == __NR_readlinkat;
 
-	if (!kind)
+	if (!kind || (link && fd_link_shared(set, c)))
 		return;
 	c->policy = RUN_OWN;
 	c->per_variant = true;
@@ -188,8 +208,8 @@ void sys_path_pre(struct vset *set, struct call *c)
 		c->policy = RUN_ALLR;
 		c->own_results = true;
 	}
-	if ((c->nr == __NR_readlink || c->nr == __NR_readlinkat) && kind == PRIV_SELF) {
-		c->policy = RUN_ALLR; /* "/proc/self" names the pid: the leader's */
+	if (link) {
+		c->policy = RUN_ALLR; /* "/proc/self", "/proc/self/fd/3" name the pid: the leader's */
 		c->own_results = true;
 		c->priv_kind = PRIV_PROCSTAT;
 	}
@@ -394,6 +414,9 @@ static const struct cmd_rule ioctl_rules[] = {
 	RULE_OUT(TIOCGWINSZ, ONCE, sizeof(struct winsize)), RULE_IN(TIOCSWINSZ, ONCE, sizeof(struct winsize)),
 	RULE_OUT(TIOCGPGRP, ONCE, sizeof(pid_t)), RULE_IN(TIOCSPGRP, ONCE, sizeof(pid_t)),
 	RULE_OUT(TIOCGSID, ONCE, sizeof(pid_t)),
+	RULE_OUT(TIOCGPTN, ONCE, sizeof(unsigned)), RULE_IN(TIOCSPTLCK, ONCE, sizeof(int)),
+	RULE_OUT(TIOCGPTLCK, ONCE, sizeof(int)), RULE_V(TIOCGPTPEER, FD), /* a pseudo-terminal's other end */
+	RULE_V(TIOCSCTTY, ONCE), RULE_NONE(TIOCNOTTY, ONCE),
 	RULE_OUT(FIONREAD, ONCE, sizeof(int)), RULE_IN(FIONBIO, ONCE, sizeof(int)),
 	RULE_IN(FIOASYNC, ONCE, sizeof(int)),
 	RULE_NONE(FIOCLEX, ALLR), RULE_NONE(FIONCLEX, ALLR),
@@ -415,6 +438,7 @@ static void apply_rule(struct vset *set, struct call *c, const struct cmd_rule *
 			return;
 		}
 	warn_once_syscall(WARN_KEY(c->nr, cmd), "request is not supported: it fails");
+	c->arg[2].kind = A_NONE; /* not made: whatever it points to is not compared */
 	c->policy = RUN_DENY;
 	c->ret = -err;
 }

@@ -5,6 +5,7 @@
 #include <linux/futex.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "../chorus.h"
@@ -103,7 +104,16 @@ void sys_tkill_post(struct vset *set, struct call *c)
 		futex_cancel(x);
 }
 
-/* prctl options, with what each is allowed to do. */
+/* getpriority, setpriority, ioprio_get, ioprio_set: "who" is a pid for a process or a process group. */
+void sys_prio_pre(struct vset *set, struct call *c)
+{
+	long which = arg_get(&set->t[0].regs, 0);
+	bool io = c->nr == __NR_ioprio_get || c->nr == __NR_ioprio_set;
+
+	if (io ? which == 1 || which == 2 : which == PRIO_PROCESS || which == PRIO_PGRP)
+		c->arg[1].kind = A_PID; /* IOPRIO_WHO_PROCESS, IOPRIO_WHO_PGRP */
+}
+
 /*
  * prctl options the monitor lets through, with the arguments each one uses.
  * glibc's prctl is variadic: registers past the used ones hold whatever was
