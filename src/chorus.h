@@ -139,6 +139,7 @@ struct task {
 	unsigned lone_wakes; /* futex wakes alone since the set last met, at syscall count lone_at (sched.c) */
 	uint64_t lone_at;
 	int step;	/* descriptors mirrored so far */
+	int moving;	/* a twin made at another number: its fd + 1 while dup3 moves it, -(fd + 1) while closed */
 	bool gstopped;	/* in a group-stop (SIGSTOP, SIGTSTP ...), listened on */
 	uint8_t cpuid;	/* CPUID faulting (cpuid.c): CPUID_NATIVE ... */
 };
@@ -243,6 +244,7 @@ struct proc {
 	bool shared;		/* a signal for the process was pending then */
 	bool taken;		/* a held thread set was let go for it in that round */
 	struct ep_regs *ep;	/* epoll registrations whose data differ between variants (sys/epoll.c) */
+	struct vset *mirroring; /* the thread set whose new descriptors the other variants are making */
 };
 
 enum phase {
@@ -296,6 +298,7 @@ struct vset {
 	int exit_status;  /* wait status of the program when it ended */
 	uint64_t syscalls;
 	struct ahead *ahead; /* reads the leader made without waiting (ahead.c), or NULL */
+	bool mirror_wait; /* its descriptors wait for another thread's to be mirrored */
 };
 
 /* Options from the command line. */
@@ -348,6 +351,7 @@ void monitor_add_set(struct vset *set);
 void monitor_drop_set(struct vset *set);
 void monitor_mark_dying(struct proc *p, struct vset *keep);
 struct vset *monitor_set_by_vpid(pid_t vpid);
+struct vset *monitor_mirror_waiting(const struct proc *p);
 pid_t monitor_task_of(const struct proc *p, int v, int k);
 bool monitor_pid_hidden(pid_t pid);
 struct vset *monitor_set_of(int k, pid_t real);
@@ -411,7 +415,7 @@ bool fd_same_file(pid_t a, pid_t b, int fd);
 
 /* mirror.c */
 bool mirror_wanted(struct vset *set);
-void mirror_begin(struct vset *set);
+void mirror_start(struct vset *set);
 bool mirror_done(struct vset *set);
 
 /* fork.c */
@@ -550,6 +554,7 @@ bool timeout_eintr_spurious(struct vset *set);
 bool signalfd_done(struct vset *set);
 void fd_rewrite_pids(struct vset *set);
 void sys_fd_close_post(struct vset *set, struct call *c);
+void sys_memfd_post(struct vset *set, struct call *c);
 void sys_dup_post(struct vset *set, struct call *c);
 void sys_fcntl_pre(struct vset *set, struct call *c);
 void sys_fcntl_post(struct vset *set, struct call *c);

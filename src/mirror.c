@@ -2,10 +2,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "chorus.h"
 
@@ -91,7 +93,7 @@ static void setup_step(struct vset *set, struct task *t)
  * (so that mmap works everywhere); anything else gets a placeholder, since
  * only the leader ever does I/O on it.
  */
-void mirror_begin(struct vset *set)
+static void mirror_begin(struct vset *set)
 {
 	struct call *c = &set->call;
 
@@ -107,11 +109,102 @@ void mirror_begin(struct vset *set)
 	set->phase = PH_FOLLOW;
 }
 
+/* Variant t makes the call nr(a, b, c) in place of its own, from its exit stop. */
+static void step_call(struct task *t, long nr, long a, long b, long c)
+{
+	t->regs = t->saved;
+	t->regs.orig_rax = (unsigned long)nr;
+	arg_set(&t->regs, 0, a);
+	arg_set(&t->regs, 1, b);
+	arg_set(&t->regs, 2, c);
+	regs_redo(&t->regs);
+	regs_put(t);
+	task_resume(t, 0);
+}
+
+static bool fd_open_in(pid_t pid, int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+	return access(path, F_OK) == 0 || errno != ENOENT;
+}
+
+/*
+ * Variant t's twin came out at another number than the leader's: a thread
+ * of the leader made a descriptor meanwhile (an accept that returned while
+ * another thread opened a file), whose twin is not made yet. The twin is
+ * moved to the leader's number (dup3, then close). True when t's twin is
+ * where it belongs; false while it moves, or on a divergence.
+ */
+static bool moved(struct vset *set, struct task *t, long got)
+{
+	int want = set->call.newfd[t->step];
+	bool cloexec = fd_cloexec(set->t[0].tid, want);
+
+	if (t->moving > 0) {
+		int from = t->moving - 1;
+
+		if (got != want)
+			goto fail;
+		t->moving = -(from + 1);
+		step_call(t, __NR_close, from, 0, 0);
+		return false;
+	}
+	if (t->moving < 0) {
+		t->moving = 0;
+		return true;
+	}
+	if (got == want)
+		return true;
+	if (got < 0 || fd_open_in(t->tid, want))
+		goto fail;
+	t->moving = (int)got + 1;
+	step_call(t, __NR_dup3, got, want, cloexec ? O_CLOEXEC : 0);
+	return false;
+fail:
+	vset_diverge(set, "variant %d could not mirror descriptor %d (got %ld)", t->idx, want, got);
+	return false;
+}
+
+/*
+ * One thread set at a time mirrors descriptors in a process: a twin takes
+ * the lowest free number, or is moved to its leader's (moved()), and two
+ * sets making twins at once could each take the other's number.
+ */
+void mirror_start(struct vset *set)
+{
+	struct proc *p = set->p;
+
+	if (p->mirroring && p->mirroring != set) {
+		set->mirror_wait = true;
+		set->phase = PH_FOLLOW;
+		return;
+	}
+	p->mirroring = set;
+	mirror_begin(set);
+}
+
+static void mirror_end(struct vset *set)
+{
+	struct proc *p = set->p;
+	struct vset *next = monitor_mirror_waiting(p);
+
+	p->mirroring = NULL;
+	if (next) {
+		next->mirror_wait = false;
+		mirror_start(next);
+	}
+}
+
 /* True once every other variant has all its twins; false while some still work. */
 bool mirror_done(struct vset *set)
 {
 	struct call *c = &set->call;
 	bool done = true;
+
+	if (set->mirror_wait)
+		return false; /* not begun: stops of its tasks now are not steps */
 
 	for (int i = 1; i < set->n; i++) {
 		struct task *t = &set->t[i];
@@ -128,10 +221,13 @@ bool mirror_done(struct vset *set)
 		}
 		if (t->step == c->nnew)
 			continue;
-		if (got != c->newfd[t->step]) {
-			vset_diverge(set, "variant %d could not mirror descriptor %d (got %ld)", i, c->newfd[t->step], got);
-			return false;
+		if (!moved(set, t, got)) {
+			if (set->phase == PH_DONE)
+				return false;
+			done = false;
+			continue;
 		}
+		got = c->newfd[t->step];
 		if (t->step == 0 && c->newfd_kind == MIRROR_REOPEN && !fd_same_file(set->t[0].tid, t->tid, (int)got)) {
 			vset_diverge(set, "descriptor %ld names another file in variant %d", got, i);
 			return false;
@@ -142,5 +238,7 @@ bool mirror_done(struct vset *set)
 			done = false;
 		}
 	}
+	if (done)
+		mirror_end(set);
 	return done;
 }

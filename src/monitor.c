@@ -159,6 +159,8 @@ void monitor_drop_set(struct vset *set)
 				return;
 			free(set->spin);
 			ahead_free(set);
+			if (set->p->mirroring == set)
+				set->p->mirroring = NULL;
 			if (set->p->main != set)
 				free(set);
 			else
@@ -182,6 +184,15 @@ pid_t monitor_task_of(const struct proc *p, int v, int k)
 		if (sets[i]->p == p && sets[i]->t[v].state != T_GONE && k-- == 0)
 			return sets[i]->t[v].tid;
 	return 0;
+}
+
+/* A thread set of process p waiting to mirror its new descriptors, or NULL. */
+struct vset *monitor_mirror_waiting(const struct proc *p)
+{
+	for (int i = 0; i < nsets; i++)
+		if (sets[i]->p == p && sets[i]->mirror_wait)
+			return sets[i];
+	return NULL;
 }
 
 struct vset *monitor_set_by_vpid(pid_t vpid)

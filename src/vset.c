@@ -440,13 +440,16 @@ static void run_exit(struct vset *set)
 
 /*
  * A call the leader makes for every variant may block (read, poll, a
- * sleep, wait4): other threads take their turn meanwhile. Not a call
- * that carries data out: another thread could change that data after it
- * was compared, before the kernel reads it.
+ * sleep, wait4, accept: the connecting thread may be another of the
+ * process): other threads take their turn meanwhile. Not a call that
+ * carries data out: another thread could change that data after it was
+ * compared, before the kernel reads it.
  */
 static bool gives_turn(const struct call *c)
 {
-	if (c->policy != RUN_ONCE)
+	bool accepts = c->nr == __NR_accept || c->nr == __NR_accept4;
+
+	if (c->policy != RUN_ONCE && !accepts)
 		return (c->policy == RUN_EMU && c->nr == __NR_sched_yield) || c->blocking;
 	for (int i = 0; i < c->nargs; i++)
 		switch (c->arg[i].kind) {
@@ -718,7 +721,7 @@ static void leader_done(struct vset *set)
 	}
 	set->call.ret = ret;
 	if (ret >= 0 && mirror_wanted(set))
-		mirror_begin(set);
+		mirror_start(set);
 	else if (ret > 0 && (reap_wanted(set) || signalfd_follow(set)))
 		set->phase = PH_FOLLOW;
 	else if (set->call.policy == RUN_PLACE && (unsigned long)ret < -4096UL)

@@ -349,6 +349,18 @@ void sys_open_post(struct vset *set, struct call *c)
 	open_post(set, c);
 }
 
+/*
+ * memfd_create: each variant made its own file in memory, at the same
+ * number (compared); what it holds is each variant's own, as its memory
+ * is, so calls on it run in each (a file of its own, like /proc/self's).
+ */
+void sys_memfd_post(struct vset *set, struct call *c)
+{
+	(void)c;
+	if ((long)set->t[0].regs.rax >= 0)
+		fd_set_private(&set->p->fds, (long)set->t[0].regs.rax, PRIV_PLAIN);
+}
+
 void sys_fd_close_post(struct vset *set, struct call *c)
 {
 	long a0 = arg_get(&set->t[0].regs, 0), a1 = arg_get(&set->t[0].regs, 1);
