@@ -580,6 +580,7 @@ bool mprotects_apart(const struct vset *set);
 bool futex_apart(const struct vset *set);
 bool apart_too_long(struct vset *set);
 void sys_mmap_pre(struct vset *set, struct call *c);
+void sys_clone_pre(struct vset *set, struct call *c);
 void sys_futex_pre(struct vset *set, struct call *c);
 bool futex_uses_value(long op, int arg);
 void sys_prlimit_pre(struct vset *set, struct call *c);

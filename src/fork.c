@@ -76,6 +76,30 @@ void sys_clone3_pre(struct vset *set, struct call *c)
 			vset_diverge(set, "clone3's arguments differ in variant %d", k);
 			return;
 		}
+	for (int k = 0; k < set->n && (a[0].flags & CLONE_UNTRACED); k++) {
+		uint64_t flags = a[k].flags & ~(uint64_t)CLONE_UNTRACED;
+
+		mem_write(set->t[k].tid, (uint64_t)arg_get(&set->t[k].regs, 0), &flags, sizeof(flags));
+	}
+}
+
+/*
+ * CLONE_UNTRACED would start a child the monitor never sees: its syscalls
+ * fail for want of a tracer (it cannot even exit), and it outlives chorus
+ * (LeakSanitizer's tracer is made so). It is dropped: the child is
+ * followed like any other.
+ */
+void sys_clone_pre(struct vset *set, struct call *c)
+{
+	(void)c;
+	for (int k = 0; k < set->n; k++) {
+		long flags = arg_get(&set->t[k].regs, 0);
+
+		if (flags & CLONE_UNTRACED) {
+			arg_set(&set->t[k].regs, 0, flags & ~(long)CLONE_UNTRACED);
+			regs_put(&set->t[k]);
+		}
+	}
 }
 
 /*
