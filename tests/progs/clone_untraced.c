@@ -5,15 +5,16 @@
 #define _GNU_SOURCE
 #include "check.h"
 
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-int main(void)
+/* The child writes a line and exits with 7; the parent waits for it. */
+static void child_and_wait(long pid, const char *how)
 {
     int status;
-    long pid = syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, NULL, NULL, 0);
 
     CHECK_SYS(pid);
     if (pid == 0) {
@@ -25,6 +26,16 @@ int main(void)
     }
     CHECK(waitpid((pid_t)pid, &status, 0) == pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7);
-    printf("child exited 7\n");
+    printf("%s child exited 7\n", how);
+}
+
+int main(void)
+{
+    struct clone_args a = { .flags = CLONE_UNTRACED, .exit_signal = SIGCHLD };
+
+    fflush(stdout);
+    child_and_wait(syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, NULL, NULL, 0), "clone");
+    fflush(stdout);
+    child_and_wait(syscall(SYS_clone3, &a, sizeof a), "clone3");
     pass("clone_untraced");
 }
