@@ -32,7 +32,6 @@
 
 #include "chorus.h"
 
-#define AHEAD_CALLS 64
 #define AHEAD_BYTES (8u << 20)
 #define AHEAD_READ (1L << 20)
 
@@ -83,6 +82,14 @@ static bool may_go_ahead(struct vset *set)
 		if (set->t[i].state != T_RUNNING && set->t[i].state != T_ENTRY)
 			return false; /* stopped at a fault, say: they meet at the leader's call */
 	return !fd_private(&set->p->fds, (long)r->rdi) && io_monitor_fd(set, (long)r->rdi) >= 0;
+}
+
+/* The set's call count where task t is: behind the leader by the kept reads it has not taken. */
+uint64_t ahead_position(const struct vset *set, const struct task *t)
+{
+	const struct ahead *a = set->ahead;
+
+	return set->syscalls - (a && t->idx ? (uint64_t)(a->n - a->taken[t->idx]) : 0);
 }
 
 /* The variants have each taken every kept read: they are in step again. */

@@ -267,6 +267,18 @@ struct timeout {
 	bool again;    /* the call is being made again after a signal */
 };
 
+/*
+ * The coarse clocks (CLOCK_MONOTONIC_COARSE, CLOCK_REALTIME_COARSE) the
+ * monitor read for reads alone after the set's call number at; kept for as
+ * many positions as the leader may be ahead of the others (ahead.c).
+ */
+#define AHEAD_CALLS 64
+#define COARSE_KEPT (AHEAD_CALLS + 1)
+struct coarse_read {
+	uint64_t at;
+	struct timespec ts[2];
+};
+
 struct vset {
 	int n;
 	struct task t[MAX_VARIANTS];
@@ -285,8 +297,8 @@ struct vset {
 	bool at_entry;	  /* waits at a syscall entry for its turn */
 	bool sampling;	  /* its tasks are being stopped where they run: does it spin? */
 	struct spin *spin; /* what the monitor's last look at them found (spin.c), made on first use */
-	struct timespec coarse[2]; /* CLOCK_MONOTONIC_COARSE and CLOCK_REALTIME_COARSE for reads alone (solo.c) */
-	uint64_t coarse_at;	   /* the syscall count when they were read */
+	struct coarse_read coarse[COARSE_KEPT]; /* coarse clocks for reads alone, by position (solo.c) */
+	unsigned coarse_next;
 	bool dying;	  /* its process's execve by another thread ends it */
 	uint64_t ctid[MAX_VARIANTS]; /* clear_child_tid address, per variant */
 	uint64_t robust[MAX_VARIANTS]; /* its robust futex list (set_robust_list), per variant */
@@ -475,6 +487,7 @@ void events_code(struct vset *set, int k, const struct code_range *r);
 
 /* ahead.c */
 bool ahead_event(struct vset *set, struct task *t);
+uint64_t ahead_position(const struct vset *set, const struct task *t);
 void ahead_free(struct vset *set);
 
 /* solo.c */

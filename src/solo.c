@@ -45,17 +45,26 @@
 
 #define SOLO_STALE 10000
 
-/* Coarse clock i for the set since its last rendezvous: read at the first read alone after it. */
-static struct timespec coarse_clock(struct vset *set, int i)
+/*
+ * Coarse clock i for task t since its set's last call, as t sees it: read
+ * at the set's first read alone after that call (the leader may be some
+ * reads ahead of the others, and their reads there take its values).
+ */
+static struct timespec coarse_clock(struct vset *set, struct task *t, int i)
 {
-	if (set->coarse_at != set->syscalls) {
-		clock_gettime(CLOCK_MONOTONIC_COARSE, &set->coarse[0]);
-		clock_gettime(CLOCK_REALTIME_COARSE, &set->coarse[1]);
-		set->coarse_at = set->syscalls;
-		for (int k = 0; k < set->n; k++)
-			set->t[k].solo_reads = 0;
-	}
-	return set->coarse[i];
+	uint64_t at = ahead_position(set, t);
+	struct coarse_read *c;
+
+	for (int k = 0; k < COARSE_KEPT; k++)
+		if (set->coarse[k].at == at)
+			return set->coarse[k].ts[i];
+	c = &set->coarse[set->coarse_next++ % COARSE_KEPT];
+	c->at = at;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &c->ts[0]);
+	clock_gettime(CLOCK_REALTIME_COARSE, &c->ts[1]);
+	for (int k = 0; k < set->n; k++)
+		set->t[k].solo_reads = 0;
+	return c->ts[i];
 }
 
 static bool solo_clock(struct vset *set, struct task *t)
@@ -69,7 +78,7 @@ static bool solo_clock(struct vset *set, struct task *t)
 		return false;
 	if (!set->syscalls)
 		return false; /* the set has not met yet: the rendezvous answers it */
-	now = coarse_clock(set, i);
+	now = coarse_clock(set, t, i);
 	if (++t->solo_reads > SOLO_STALE)
 		clock_gettime((clockid_t)clk, &now);
 	if (mem_write(t->tid, at, &now, sizeof(now)) < 0)

@@ -3,7 +3,8 @@
  * with CPU work of a different length between them, so that the leader
  * runs ahead of the other variants: read and pread at every size from 1 to
  * 64 bytes, reads across and past the end, a read into a bad buffer,
- * lseek between reads, and writes to the file after reads made ahead.
+ * lseek between reads, writes to the file after reads made ahead, and
+ * coarse clock reads between them (the same values in every variant).
  */
 #define _GNU_SOURCE
 #include "check.h"
@@ -23,7 +24,7 @@ static unsigned long spin(unsigned long n)
 int main(void)
 {
     char buf[256], want[256];
-    unsigned long sum = 0;
+    unsigned long sum = 0, clocks = 0;
 
     int fd = open("ahead.bin", O_RDWR | O_CREAT | O_TRUNC, 0644);
     CHECK_SYS(fd);
@@ -44,6 +45,12 @@ int main(void)
         for (ssize_t k = 0; k < r; k++)
             CHECK(buf[k] == (char)(((off + k) / 256) * 7 + (off + k) % 256));
         off += r;
+        if (step % 3 == 0) { /* a coarse clock read alone, between two reads the leader made ahead */
+            struct timespec ts;
+
+            CHECK_SYS(clock_gettime(CLOCK_MONOTONIC_COARSE, &ts));
+            clocks = clocks * 31 + (unsigned long)ts.tv_nsec;
+        }
         if (step % 5 == 0)
             sum += spin((unsigned long)(step % 7) * 20000);
     }
@@ -96,6 +103,7 @@ int main(void)
     CHECK_SYS(null);
     CHECK(write(null, &mix, sizeof mix) == (ssize_t)sizeof mix);
     CHECK(write(null, &sum, sizeof sum) == (ssize_t)sizeof sum);
+    CHECK(write(null, &clocks, sizeof clocks) == (ssize_t)sizeof clocks);
     CHECK_SYS(close(null));
     pass("read_ahead");
 }
