@@ -117,14 +117,15 @@ static void parted(struct vset *set, struct task *t, const char *detail)
 	vset_diverge(set, "%s, at a read the leader made ahead", detail);
 }
 
-/* Where variant t's call at entry differs from the kept read r: argument 1 to 4, -1 the syscall, or 0. */
+/* Where variant t's call at entry differs from the kept read r: the argument (from 1) the table compares by value, -1 the syscall, or 0. */
 static int read_differs(const struct user_regs_struct *r, const struct task *t)
 {
+	const struct sc_desc *d = sc_lookup((long)r->orig_rax);
+
 	if (t->regs.orig_rax != r->orig_rax)
 		return -1;
-	for (int i = 0; i < 4; i++)
-		if ((i == 0 || i == 2 || (i == 3 && r->orig_rax == __NR_pread64)) &&
-		    arg_get(&t->regs, i) != arg_get(r, i))
+	for (int i = 0; i < d->nargs; i++)
+		if (scalar_arg(d->arg[i].kind) && arg_get(&t->regs, i) != arg_get(r, i))
 			return i + 1;
 	return 0;
 }

@@ -417,6 +417,7 @@ void task_rewind(struct task *t);
 int hide_vdso(struct task *t);
 
 /* compare.c */
+bool scalar_arg(int kind);
 int compare_call(struct vset *set, char *why, size_t whylen);
 int compare_arg(struct vset *set, int i, char *why, size_t whylen);
 
@@ -424,6 +425,7 @@ int compare_arg(struct vset *set, int i, char *why, size_t whylen);
 long fd_flags(pid_t pid, int fd);
 bool fd_cloexec(pid_t pid, int fd);
 bool fd_same_file(pid_t a, pid_t b, int fd);
+bool fd_in_use(pid_t pid, int fd);
 
 /* mirror.c */
 bool mirror_wanted(struct vset *set);

@@ -229,7 +229,7 @@ void blob_free(struct blob *b)
 	b->p = NULL;
 }
 
-static bool scalar_arg(int kind)
+bool scalar_arg(int kind)
 {
 	return kind == A_VAL || kind == A_FD || kind == A_PID || kind == A_INT;
 }

@@ -1,5 +1,6 @@
 /* fdmap.c - what the monitor knows of descriptors: which are private, how to mirror one. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,14 @@ int fd_mirror_kind(pid_t leader, int fd)
 	return MIRROR_PLACEHOLDER;
 }
 
+/* Is fd open in process pid (or can it not be told)? */
+bool fd_in_use(pid_t pid, int fd)
+{
+	struct stat st;
+
+	return fd_stat(pid, fd, &st) == 0 || errno != ENOENT;
+}
+
 bool fd_same_file(pid_t a, pid_t b, int fd)
 {
 	struct stat x, y;
@@ -229,15 +238,19 @@ static size_t fix_stat_ids(char *buf, size_t n, size_t cap, const struct vset *s
 /* /proc/.../stat and status: the ids of the task, its process and its parent read as the leader's. */
 static size_t fix_procstat(char *buf, size_t n, size_t cap, const struct vset *set, int v)
 {
-	static const char *const keys[] = { "\nPid:\t", "\nTgid:\t", "\nNSpid:\t", "\nNStgid:\t", "/task/", "/proc/", "\nPPid:\t",
-					      "\nNSpgid:\t", "\nNSsid:\t" };
+	/* own: an id in the reader's process; else one of any process of the program */
+	static const struct { const char *key; bool own; } ids[] = {
+		{ "\nPid:\t", true }, { "\nTgid:\t", true }, { "\nNSpid:\t", true }, { "\nNStgid:\t", true },
+		{ "/task/", true }, { "/proc/", true },
+		{ "\nPPid:\t", false }, { "\nNSpgid:\t", false }, { "\nNSsid:\t", false },
+	};
 
 	n = swap_id(buf, n, cap, 0, set, v, true);
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		char *at = memmem(buf, n, keys[k], strlen(keys[k]));
+	for (size_t k = 0; k < sizeof(ids) / sizeof(ids[0]); k++) {
+		char *at = memmem(buf, n, ids[k].key, strlen(ids[k].key));
 
 		if (at)
-			n = swap_id(buf, n, cap, (size_t)(at - buf) + strlen(keys[k]), set, v, k < 6);
+			n = swap_id(buf, n, cap, (size_t)(at - buf) + strlen(ids[k].key), set, v, ids[k].own);
 	}
 	return fix_stat_ids(buf, n, cap, set, v);
 }

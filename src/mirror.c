@@ -2,12 +2,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 
 #include "chorus.h"
 
@@ -122,14 +120,6 @@ static void step_call(struct task *t, long nr, long a, long b, long c)
 	task_resume(t, 0);
 }
 
-static bool fd_open_in(pid_t pid, int fd)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
-	return access(path, F_OK) == 0 || errno != ENOENT;
-}
-
 /*
  * Variant t's twin came out at another number than the leader's: a thread
  * of the leader made a descriptor meanwhile (an accept that returned while
@@ -140,7 +130,6 @@ static bool fd_open_in(pid_t pid, int fd)
 static bool moved(struct vset *set, struct task *t, long got)
 {
 	int want = set->call.newfd[t->step];
-	bool cloexec = fd_cloexec(set->t[0].tid, want);
 
 	if (t->moving > 0) {
 		int from = t->moving - 1;
@@ -157,10 +146,10 @@ static bool moved(struct vset *set, struct task *t, long got)
 	}
 	if (got == want)
 		return true;
-	if (got < 0 || fd_open_in(t->tid, want))
+	if (got < 0 || fd_in_use(t->tid, want))
 		goto fail;
 	t->moving = (int)got + 1;
-	step_call(t, __NR_dup3, got, want, cloexec ? O_CLOEXEC : 0);
+	step_call(t, __NR_dup3, got, want, fd_cloexec(set->t[0].tid, want) ? O_CLOEXEC : 0);
 	return false;
 fail:
 	vset_diverge(set, "variant %d could not mirror descriptor %d (got %ld)", t->idx, want, got);

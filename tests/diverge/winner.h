@@ -34,4 +34,21 @@ static int am_winner(void)
     return __sync_bool_compare_and_swap(flag, 0, 1);
 }
 
+/*
+ * A file of 1280 zero bytes, made in the current directory and open for
+ * reading and writing at its start, for reads the variants make in step.
+ */
+static inline int zero_file(void)
+{
+    char block[64] = { 0 };
+    int fd = open("data.bin", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+    for (int i = 0; i < 20; i++)
+        if (write(fd, block, sizeof block) != (ssize_t)sizeof block)
+            exit(2);
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        exit(2);
+    return fd;
+}
+
 #endif
