@@ -253,6 +253,7 @@ enum phase {
 	PH_FOLLOW, /* followers run their mirror of the leader's call */
 	PH_ALL,	   /* every variant runs the call, exit stops expected */
 	PH_SIG,	   /* every variant takes a queued signal */
+	PH_RETSIG, /* the leader takes a signal as its call returns, the others wait */
 	PH_HELD,   /* stopped until its thread's turn comes */
 	PH_FUTEX,  /* in a futex wait the monitor keeps */
 	PH_WRITE,  /* its write to a full pipe is made by the monitor as room comes */
@@ -375,6 +376,8 @@ void monitor_check_apart(void);
 void vset_event(struct vset *set, struct task *t);
 void vset_skip_all(struct vset *set, long ret);
 void vset_redo_all(struct vset *set);
+void vset_release_followers(struct vset *set);
+void vset_deliver_at_return(struct vset *set, int s, const siginfo_t *si);
 void vset_resume_tasks(struct vset *set);
 struct task *vset_find(struct vset *set, pid_t tid);
 void task_resume(struct task *t, int sig);
@@ -397,6 +400,8 @@ struct sigmasks {
 };
 
 bool proc_sigmasks(pid_t tid, struct sigmasks *m);
+#define QUEUE_PEEK 64 /* signals queued looked at, per queue */
+void queued_counts(const struct task *t, unsigned counts[65]);
 
 /* A line of /proc/PID/maps. */
 struct mapping {

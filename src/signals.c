@@ -19,7 +19,7 @@ static sigset_t inherited_mask;
 static const int forward[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
 
 /* Hands a signal chorus got to the leader; the monitor sees it there. */
-static volatile sig_atomic_t arrived;
+static volatile sig_atomic_t arrived, ends_chorus;
 
 static void on_signal(int s, siginfo_t *si, void *uc)
 {
@@ -28,6 +28,8 @@ static void on_signal(int s, siginfo_t *si, void *uc)
 	arrived = 1;
 	if (root && root->t[0].state != T_GONE)
 		kill(root->t[0].tid, s); /* to the process: a thread able to take it does */
+	else if (s == SIGINT || s == SIGTERM || s == SIGHUP || s == SIGQUIT)
+		ends_chorus = 1;
 }
 
 static void on_timer(int s)
@@ -70,6 +72,13 @@ void signals_arrived(void)
 		return;
 	arrived = 0;
 	futex_wake_all(root->p);
+	/*
+	 * The first process has ended, only what it left running (a daemon)
+	 * keeps chorus: a signal to end chorus has no process of the program
+	 * to go to, and ends chorus, with the program's status, and so them.
+	 */
+	if (ends_chorus && root->phase == PH_DONE)
+		monitor_finish(root->exit_status);
 }
 
 /* In a new variant, before exec: the dispositions chorus was given. */
@@ -335,12 +344,18 @@ void signals_drop_stale_stops(struct vset *set)
 	}
 }
 
+/* A signal chorus got and handed on to the leader: what chorus was sent. */
+static void as_forwarded(int s, siginfo_t *si)
+{
+	if (si->si_pid == getpid() && (si->si_code == SI_TKILL || si->si_code == SI_USER))
+		*si = forwarded[s];
+}
+
 static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 {
 	uint64_t bit = 1ull << (s - 1);
 
-	if (si->si_pid == getpid() && (si->si_code == SI_TKILL || si->si_code == SI_USER))
-		*si = forwarded[s];
+	as_forwarded(s, si);
 	/*
 	 * Like the kernel when each is sent: SIGCONT discards the stop
 	 * signals pending, a stop signal a pending SIGCONT. A stop the
@@ -363,22 +378,98 @@ static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 	vset_interrupt(set, t, s);
 }
 
+/* The signals the program has a handler for (SIGCONT aside: see async_signal()). */
+static uint64_t handled_signals(const struct vset *set)
+{
+	return set->p->sig.handled & ~set->p->sig.ignored & ~(1ull << (SIGCONT - 1));
+}
+
+/*
+ * A call the leader made for every variant came back there with a
+ * signal queued that the program handles and does not block (a child's
+ * SIGCHLD as wait4 returns): natively the handler runs as the call
+ * returns, before the program's next step (python's handler prints
+ * before the line after os.waitpid). True if so: the leader goes on to
+ * take it while the others wait at the end of their call, and all take
+ * it there (signal_at_return()).
+ */
+bool signal_due_at_return(struct vset *set)
+{
+	struct task *lead = &set->t[0];
+	uint64_t want = handled_signals(set), queued = 0, blocked = 0;
+	unsigned counts[65];
+
+	if (!want || lead->state != T_EXIT || sched_threaded(set))
+		return false;
+	queued_counts(lead, counts);
+	for (int s = 1; s <= 64; s++)
+		if (counts[s])
+			queued |= 1ull << (s - 1);
+	if (!(queued & want) || ptrace(PTRACE_GETSIGMASK, lead->tid, sizeof(blocked), &blocked) < 0)
+		return false;
+	return (queued & want & ~blocked) != 0;
+}
+
+/*
+ * The leader stopped to take a signal after a call made for all: the
+ * one signal_due_at_return() saw is delivered in every variant at that
+ * call's return. True if done; if the stop is another one, the others
+ * go on and the stop is taken as any other.
+ */
+static bool signal_at_return(struct vset *set, struct task *t, int s, siginfo_t *si)
+{
+	if (set->phase != PH_RETSIG || t != &set->t[0])
+		return false;
+	if (magic_of(si) || is_fault(s, si) || !(handled_signals(set) & (1ull << (s - 1)))) {
+		vset_release_followers(set);
+		return false;
+	}
+	as_forwarded(s, si);
+	ptrace(PTRACE_SETSIGINFO, t->tid, 0, si);
+	vset_deliver_at_return(set, s, si);
+	return true;
+}
+
+/*
+ * Has t to deliver signal s, which the monitor keeps in delivery slot
+ * slot. A standard signal t has queued already (its own child's
+ * SIGCHLD) stands for it, as the kernel would merge the two: t takes
+ * that one, with the kept siginfo (signal_stop()).
+ */
+void signal_deliver(struct task *t, int s, unsigned slot)
+{
+	unsigned counts[65];
+
+	t->deliver[s] = (int16_t)(slot + 1);
+	if (s < SIGRTMIN) {
+		queued_counts(t, counts);
+		if (counts[s])
+			return;
+	}
+	signal_queue(t, s, MAGIC_DELIVER | (long)slot << 32);
+}
+
 /* A signal-delivery stop of one variant. */
 void signal_stop(struct vset *set, struct task *t, int sig)
 {
 	siginfo_t si;
 	long magic;
+	bool merged;
 
 	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0 || (set->fatal_sig && sig == set->fatal_sig)) {
 		task_resume(t, sig);
 		return;
 	}
+	if (signal_at_return(set, t, sig, &si))
+		return;
 	magic = magic_of(&si);
 	/*
 	 * A standard signal queued twice is pending once: an interrupt queued
-	 * earlier may stand for a delivery queued later. Deliver it then.
+	 * earlier, or one of the variant's own, may stand for a delivery
+	 * queued later. Deliver it then.
 	 */
-	if (magic == MAGIC_DELIVER || (magic == MAGIC_INTERRUPT && t->deliver[sig])) {
+	merged = t->deliver[sig] && (magic == MAGIC_INTERRUPT || (!magic && sig < SIGRTMIN && !is_fault(sig, &si)));
+	if (magic == MAGIC_DELIVER || merged) {
 		unsigned slot = magic == MAGIC_DELIVER ?
 			(unsigned)((unsigned long)si.si_value.sival_ptr >> 32) % MAX_PENDING :
 			(unsigned)(t->deliver[sig] - 1) % MAX_PENDING;

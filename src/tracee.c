@@ -56,6 +56,24 @@ bool proc_sigmasks(pid_t tid, struct sigmasks *m)
 	return true;
 }
 
+/* Signals queued for t, private then shared: how many of each number. */
+void queued_counts(const struct task *t, unsigned counts[65])
+{
+	static const uint32_t flags[] = { 0, PTRACE_PEEKSIGINFO_SHARED };
+	siginfo_t si[QUEUE_PEEK];
+
+	memset(counts, 0, 65 * sizeof(counts[0]));
+	memset(si, 0, sizeof(si)); /* written by the kernel, which valgrind does not know */
+	for (size_t q = 0; q < sizeof(flags) / sizeof(flags[0]); q++) {
+		struct __ptrace_peeksiginfo_args a = { .off = 0, .flags = flags[q], .nr = QUEUE_PEEK };
+		long got = ptrace(PTRACE_PEEKSIGINFO, t->tid, &a, si);
+
+		for (long i = 0; i < got; i++)
+			if (si[i].si_signo > 0 && si[i].si_signo <= 64)
+				counts[si[i].si_signo]++;
+	}
+}
+
 /*
  * Calls fn for each mapping of process pid, in address order, until fn
  * returns false. False if the maps cannot be read.

@@ -319,8 +319,7 @@ static void deliver_pending(struct vset *set, int i)
 			task_skip(t, -EINTR);
 		else
 			task_rewind(t);
-		signal_queue(t, s, MAGIC_DELIVER | (long)slot << 32);
-		t->deliver[s] = (int16_t)(slot + 1);
+		signal_deliver(t, s, slot);
 		task_resume(t, 0);
 	}
 	set->phase = PH_RUN;
@@ -646,6 +645,43 @@ static void restart_call(struct vset *set, long code)
 	resume_all(set);
 }
 
+/*
+ * The call made for all has returned: the variants go on, unless a
+ * signal came with the result (signal_due_at_return()). Then the leader
+ * goes to take it and the others wait, to take it at the same point.
+ */
+static void call_return(struct vset *set)
+{
+	if (gives_turn(&set->call) && signal_due_at_return(set)) {
+		set->phase = PH_RETSIG;
+		task_resume(&set->t[0], 0);
+		return;
+	}
+	resume_all(set);
+}
+
+/* The leader took no signal after its call: the others go on too. */
+void vset_release_followers(struct vset *set)
+{
+	for (int i = 1; i < set->n; i++)
+		if (set->t[i].state != T_GONE && parked(&set->t[i]))
+			task_resume(&set->t[i], 0);
+	set->phase = PH_RUN;
+}
+
+/* The leader is at its delivery of signal s, after its call: every variant takes it there. */
+void vset_deliver_at_return(struct vset *set, int s, const siginfo_t *si)
+{
+	unsigned slot = set->dnext++ % MAX_PENDING;
+
+	set->delivering[slot] = *si;
+	for (int i = 1; i < set->n; i++)
+		if (set->t[i].state != T_GONE)
+			signal_deliver(&set->t[i], s, slot);
+	vset_release_followers(set);
+	task_resume(&set->t[0], s);
+}
+
 static void finish_once(struct vset *set)
 {
 	struct task *lead = &set->t[0];
@@ -659,7 +695,7 @@ static void finish_once(struct vset *set)
 		task_skip(&set->t[i], ret);
 	}
 	if (run_post(set))
-		resume_all(set);
+		call_return(set);
 }
 
 static void follow_done(struct vset *set)
@@ -699,7 +735,7 @@ static void follow_done(struct vset *set)
 		}
 	}
 	if (run_post(set))
-		resume_all(set);
+		call_return(set);
 }
 
 static void leader_done(struct vset *set)
@@ -913,6 +949,8 @@ void vset_event(struct vset *set, struct task *t)
 		fatal_release(set, t); /* a signal that kills is taking every variant */
 		return;
 	}
+	if (set->phase == PH_RETSIG)
+		vset_release_followers(set); /* no signal stop came first */
 	if (set->phase == PH_ALL && set->call.blocking && !set->call.kicked)
 		kick_rest(set);
 	if (ahead_event(set, t))
@@ -934,6 +972,7 @@ void vset_event(struct vset *set, struct task *t)
 	case PH_FOLLOW: follow_done(set); break;
 	case PH_ALL: all_done(set); break;
 	case PH_SIG: masked_done(set); break;
+	case PH_RETSIG: break; /* released above */
 	case PH_WRITE: pipe_write_cancel(set); rendezvous(set); break; /* only ends come here */
 	case PH_HELD: case PH_FUTEX: rendezvous(set); break; /* only ends come here */
 	case PH_DONE: break;

@@ -104,26 +104,6 @@ void sys_sigtimedwait_pre(struct vset *set, struct call *c)
  * sent itself, it has), reads as many bytes, which takes them off its
  * queues as natively, and gets the leader's records.
  */
-#define QUEUE_PEEK 64
-
-/* Signals queued for t, private then shared: how many of each number. */
-static void queued_counts(const struct task *t, unsigned counts[65])
-{
-	static const uint32_t flags[] = { 0, PTRACE_PEEKSIGINFO_SHARED };
-	siginfo_t si[QUEUE_PEEK];
-
-	memset(counts, 0, 65 * sizeof(counts[0]));
-	memset(si, 0, sizeof(si)); /* written by the kernel, which valgrind does not know */
-	for (size_t q = 0; q < sizeof(flags) / sizeof(flags[0]); q++) {
-		struct __ptrace_peeksiginfo_args a = { .off = 0, .flags = flags[q], .nr = QUEUE_PEEK };
-		long got = ptrace(PTRACE_PEEKSIGINFO, t->tid, &a, si);
-
-		for (long i = 0; i < got; i++)
-			if (si[i].si_signo > 0 && si[i].si_signo <= 64)
-				counts[si[i].si_signo]++;
-	}
-}
-
 /* Queues to t each signal of the leader's records it lacks. */
 static void send_missing(struct task *t, const struct signalfd_siginfo *rec, size_t n)
 {
