@@ -589,7 +589,6 @@ void sys_kill_pre(struct vset *set, struct call *c);
 void sys_personality_pre(struct vset *set, struct call *c);
 void sys_tkill_post(struct vset *set, struct call *c);
 void sys_sigaction_pre(struct vset *set, struct call *c);
-void sys_sigaction_post(struct vset *set, struct call *c);
 void sys_prctl_pre(struct vset *set, struct call *c);
 void sys_arch_prctl_pre(struct vset *set, struct call *c);
 void sys_pair_post(struct vset *set, struct call *c);

@@ -23,42 +23,43 @@ static uint64_t handler_class(uint64_t h)
 	return h <= 1 ? h : 2;
 }
 
+/* Will the kernel take this new action (the old one's copy out aside, made after)? */
+static bool sigaction_takes(const struct user_regs_struct *r)
+{
+	long s = arg_get(r, 0);
+
+	return s >= 1 && s <= 64 && s != SIGKILL && s != SIGSTOP && arg_get(r, 3) == 8;
+}
+
+/*
+ * rt_sigaction runs in every variant with no exit stop: the new actions
+ * must be alike (readable in all or in none, the same kind of handler,
+ * flags and mask), so the kernels answer alike, and the action is
+ * recorded here, as the kernel will set it.
+ */
 void sys_sigaction_pre(struct vset *set, struct call *c)
 {
-	struct ksigaction lead, other;
-	uint64_t p0 = (uint64_t)arg_get(&set->t[0].regs, 1);
+	struct ksigaction act[MAX_VARIANTS];
+	bool read[MAX_VARIANTS] = { false };
 
 	(void)c;
-	if (p0 && mem_read(set->t[0].tid, p0, &lead, sizeof(lead)) != sizeof(lead))
-		return;
-	for (int v = 1; v < set->n; v++) {
+	for (int v = 0; v < set->n; v++) {
 		uint64_t p = (uint64_t)arg_get(&set->t[v].regs, 1);
 
-		if (!p != !p0) {
-			vset_diverge(set, "argument 2 differs: NULL in one variant only");
+		read[v] = p && mem_read(set->t[v].tid, p, &act[v], sizeof(act[v])) == sizeof(act[v]);
+		if (!p != !arg_get(&set->t[0].regs, 1) || read[v] != read[0]) {
+			vset_diverge(set, "argument 2 differs: %s in some variants only",
+				     !p != !arg_get(&set->t[0].regs, 1) ? "NULL" : "unreadable");
 			return;
 		}
-		if (!p || mem_read(set->t[v].tid, p, &other, sizeof(other)) != sizeof(other))
-			continue;
-		if (handler_class(other.handler) != handler_class(lead.handler) || other.flags != lead.flags ||
-		    other.mask != lead.mask) {
+		if (read[v] && (handler_class(act[v].handler) != handler_class(act[0].handler) ||
+				act[v].flags != act[0].flags || act[v].mask != act[0].mask)) {
 			vset_diverge(set, "argument 2 differs: another handler, flags or mask");
 			return;
 		}
 	}
-}
-
-void sys_sigaction_post(struct vset *set, struct call *c)
-{
-	struct ksigaction act;
-	uint64_t p = (uint64_t)arg_get(&set->t[0].regs, 1);
-	long s = arg_get(&set->t[0].regs, 0);
-
-	(void)c;
-	if ((long)set->t[0].regs.rax != 0 || !p || s < 1 || s > 64)
-		return;
-	if (mem_read(set->t[0].tid, p, &act, sizeof(act)) == sizeof(act))
-		sys_sigaction_record(set, (int)s, act.handler, act.flags);
+	if (read[0] && sigaction_takes(&set->t[0].regs))
+		sys_sigaction_record(set, (int)arg_get(&set->t[0].regs, 0), act[0].handler, act[0].flags);
 }
 
 /*
