@@ -28,7 +28,9 @@ static void clone_req(struct vset *set, int k, struct clone_req *r)
 	struct clone3_args a;
 
 	memset(r, 0, sizeof(*r));
-	if (set->call.nr == __NR_clone) {
+	if (set->call.nr == __NR_vfork) {
+		r->flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+	} else if (set->call.nr == __NR_clone) {
 		r->flags = arg_get(&t->regs, 0);
 		r->ptid = (uint64_t)arg_get(&t->regs, 2);
 		r->ctid = (uint64_t)arg_get(&t->regs, 3);
