@@ -573,6 +573,7 @@ void timeout_again(struct vset *set);
 bool timeout_eintr_spurious(struct vset *set);
 bool signalfd_done(struct vset *set);
 void fd_rewrite_pids(struct vset *set);
+void sys_close_pre(struct vset *set, struct call *c);
 void sys_fd_close_post(struct vset *set, struct call *c);
 void sys_memfd_post(struct vset *set, struct call *c);
 void sys_dup_post(struct vset *set, struct call *c);

@@ -361,18 +361,30 @@ void sys_memfd_post(struct vset *set, struct call *c)
 		fd_set_private(&set->p->fds, (long)set->t[0].regs.rax, PRIV_PLAIN);
 }
 
+/*
+ * close runs in every variant with no exit stop: the descriptor is gone
+ * whatever close returns (Linux frees it even when close fails with
+ * EINTR or EIO; EBADF means there was none), so the monitor forgets it
+ * at entry. Until the kernel has closed it, no other call of the
+ * program's can name it: the closing thread keeps its turn.
+ */
+void sys_close_pre(struct vset *set, struct call *c)
+{
+	long fd = arg_get(&set->t[0].regs, 0);
+
+	(void)c;
+	fd_forget(set, fd);
+	fd_set_private(&set->p->fds, fd, PRIV_NONE);
+}
+
+/* close_range: the descriptors it closed are forgotten. */
 void sys_fd_close_post(struct vset *set, struct call *c)
 {
 	long a0 = arg_get(&set->t[0].regs, 0), a1 = arg_get(&set->t[0].regs, 1);
 
-	if (c->nr == __NR_close)
-		fd_forget(set, a0); /* closed even when close fails */
+	(void)c;
 	if ((long)set->t[0].regs.rax < 0)
 		return;
-	if (c->nr == __NR_close) {
-		fd_set_private(&set->p->fds, a0, PRIV_NONE);
-		return;
-	}
 	if (arg_get(&set->t[0].regs, 2) & CLOSE_RANGE_CLOEXEC)
 		return;
 	for (long fd = a0; fd <= a1 && fd < FD_TRACK; fd++) {
