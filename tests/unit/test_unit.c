@@ -368,7 +368,7 @@ static void test_table(void)
 		CHECK(d && d->policy == RUN_FD && d->pre && d->post && d->arg[1].kind == A_STR,
 		      "openat is not FD with handlers and a STR path");
 		d = sc_by_name("close");
-		CHECK(d && d->policy == RUN_ALLR && d->post, "close is not ALLR with a post handler");
+		CHECK(d && d->policy == RUN_ALL && d->pre, "close is not ALL with a pre handler");
 		d = sc_by_name("connect");
 		CHECK(d && d->arg[1].kind == A_SADDR && d->arg[1].len == 2, "connect's address is not SADDR(2)");
 		d = sc_by_name("writev");
