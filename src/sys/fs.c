@@ -361,6 +361,13 @@ void sys_memfd_post(struct vset *set, struct call *c)
 		fd_set_private(&set->p->fds, (long)set->t[0].regs.rax, PRIV_PLAIN);
 }
 
+/* Descriptor fd is closed: the monitor forgets what it knew of it. */
+static void fd_closed(struct vset *set, long fd)
+{
+	fd_forget(set, fd);
+	fd_set_private(&set->p->fds, fd, PRIV_NONE);
+}
+
 /*
  * close runs in every variant with no exit stop: the descriptor is gone
  * whatever close returns (Linux frees it even when close fails with
@@ -370,11 +377,8 @@ void sys_memfd_post(struct vset *set, struct call *c)
  */
 void sys_close_pre(struct vset *set, struct call *c)
 {
-	long fd = arg_get(&set->t[0].regs, 0);
-
 	(void)c;
-	fd_forget(set, fd);
-	fd_set_private(&set->p->fds, fd, PRIV_NONE);
+	fd_closed(set, arg_get(&set->t[0].regs, 0));
 }
 
 /* close_range: the descriptors it closed are forgotten. */
@@ -387,10 +391,8 @@ void sys_fd_close_post(struct vset *set, struct call *c)
 		return;
 	if (arg_get(&set->t[0].regs, 2) & CLOSE_RANGE_CLOEXEC)
 		return;
-	for (long fd = a0; fd <= a1 && fd < FD_TRACK; fd++) {
-		fd_set_private(&set->p->fds, fd, PRIV_NONE);
-		fd_forget(set, fd);
-	}
+	for (long fd = a0; fd <= a1 && fd < FD_TRACK; fd++)
+		fd_closed(set, fd);
 }
 
 /* dup, dup2, dup3, F_DUPFD: the copy is private when the original is. */

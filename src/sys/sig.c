@@ -45,11 +45,11 @@ void sys_sigaction_pre(struct vset *set, struct call *c)
 	(void)c;
 	for (int v = 0; v < set->n; v++) {
 		uint64_t p = (uint64_t)arg_get(&set->t[v].regs, 1);
+		bool null_apart = !p != !arg_get(&set->t[0].regs, 1);
 
 		read[v] = p && mem_read(set->t[v].tid, p, &act[v], sizeof(act[v])) == sizeof(act[v]);
-		if (!p != !arg_get(&set->t[0].regs, 1) || read[v] != read[0]) {
-			vset_diverge(set, "argument 2 differs: %s in some variants only",
-				     !p != !arg_get(&set->t[0].regs, 1) ? "NULL" : "unreadable");
+		if (null_apart || read[v] != read[0]) {
+			vset_diverge(set, "argument 2 differs: %s in some variants only", null_apart ? "NULL" : "unreadable");
 			return;
 		}
 		if (read[v] && (handler_class(act[v].handler) != handler_class(act[0].handler) ||
