@@ -159,6 +159,7 @@ struct call {
 	int priv_kind;	  /* for a call making a private fd: its kind */
 	bool blocking;	  /* may block in every variant: interrupt them for a signal */
 	bool kicked;	  /* the variants still in it were interrupted, as one came back for a signal */
+	bool unblocks;	  /* unblocks a signal queued in the leader: delivered as it returns */
 	long ret;	  /* leader's (or emulated) result */
 	uint8_t own_pid;  /* arguments set to each variant's real pid once compared */
 	struct vset *pid_set[6]; /* for own_pid: whose pid (NULL: the caller's own) */
@@ -590,6 +591,7 @@ void sys_kill_pre(struct vset *set, struct call *c);
 void sys_personality_pre(struct vset *set, struct call *c);
 void sys_tkill_post(struct vset *set, struct call *c);
 void sys_sigaction_pre(struct vset *set, struct call *c);
+void sys_sigprocmask_pre(struct vset *set, struct call *c);
 void sys_prctl_pre(struct vset *set, struct call *c);
 void sys_arch_prctl_pre(struct vset *set, struct call *c);
 void sys_pair_post(struct vset *set, struct call *c);

@@ -217,20 +217,42 @@ void pid_args(struct vset *set, struct call *c)
 }
 
 /*
- * Calls aimed at the monitor or at a variant other than the leader (by a
- * real pid the program found, say in /proc) are refused, and so is a signal
- * to every process (kill(-1, ...)), which would reach the monitor too.
+ * kill(2) aimed at the monitor's pid, which the first process sees as
+ * its parent (getppid's answer): the monitor stands between the program
+ * and the process that started chorus, so the signal goes on to that
+ * process, sent by the monitor, as natively it would have reached the
+ * program's parent (a daemon telling the shell that started it it is
+ * ready). True if so; c->ret is the result.
+ */
+static bool kill_to_parent(struct vset *set, struct call *c)
+{
+	const struct user_regs_struct *r = &set->t[0].regs;
+
+	if (c->nr != __NR_kill || (pid_t)arg_get(r, 0) != getpid())
+		return false;
+	c->ret = kill(getppid(), (int)arg_get(r, 1)) < 0 ? -errno : 0;
+	return true;
+}
+
+/*
+ * Calls aimed at the monitor (but kill(2): kill_to_parent()) or at a
+ * variant other than the leader (by a real pid the program found, say in
+ * /proc) are refused, and so is a signal to every process (kill(-1, ...)),
+ * which would reach the monitor too. True if so; c->ret is the result.
  */
 bool pid_refused(struct vset *set, struct call *c)
 {
 	bool sig = c->d->pre == sys_kill_pre;
 
+	if (sig && kill_to_parent(set, c))
+		return true;
 	for (int i = 0; i < c->nargs; i++) {
 		long v = arg_get(&set->t[0].regs, i);
 
 		if (c->arg[i].kind != A_PID || !(monitor_pid_hidden((pid_t)v) || (sig && i == 0 && (int)v == -1)))
 			continue;
 		warn_once_syscall(c->nr, "aimed at the monitor or at another variant is refused: EPERM");
+		c->ret = -EPERM;
 		return true;
 	}
 	return false;

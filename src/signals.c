@@ -378,6 +378,19 @@ static void async_signal(struct vset *set, struct task *t, int s, siginfo_t *si)
 	vset_interrupt(set, t, s);
 }
 
+/* The signals queued in task t (each bit: signal number - 1). */
+static uint64_t queued_set(const struct task *t)
+{
+	unsigned counts[65];
+	uint64_t queued = 0;
+
+	queued_counts(t, counts);
+	for (int s = 1; s <= 64; s++)
+		if (counts[s])
+			queued |= 1ull << (s - 1);
+	return queued;
+}
+
 /* The signals the program has a handler for (SIGCONT aside: see async_signal()). */
 static uint64_t handled_signals(const struct vset *set)
 {
@@ -396,18 +409,26 @@ static uint64_t handled_signals(const struct vset *set)
 bool signal_due_at_return(struct vset *set)
 {
 	struct task *lead = &set->t[0];
-	uint64_t want = handled_signals(set), queued = 0, blocked = 0;
-	unsigned counts[65];
+	uint64_t want = handled_signals(set), queued, blocked = 0;
 
 	if (!want || lead->state != T_EXIT || sched_threaded(set))
 		return false;
-	queued_counts(lead, counts);
-	for (int s = 1; s <= 64; s++)
-		if (counts[s])
-			queued |= 1ull << (s - 1);
+	queued = queued_set(lead);
 	if (!(queued & want) || ptrace(PTRACE_GETSIGMASK, lead->tid, sizeof(blocked), &blocked) < 0)
 		return false;
 	return (queued & want & ~blocked) != 0;
+}
+
+/*
+ * Of the signals in `unblocked`, is one the program handles queued in the
+ * leader (sent from outside while the program blocked it)? Then a call
+ * that unblocks them has it delivered as it returns, natively.
+ */
+bool signal_queued_for(struct vset *set, uint64_t unblocked)
+{
+	uint64_t want = handled_signals(set) & unblocked;
+
+	return want && !sched_threaded(set) && (queued_set(&set->t[0]) & want);
 }
 
 /*

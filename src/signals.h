@@ -30,6 +30,7 @@ void signals_look(void);
 void signal_queue(struct task *t, int s, long magic);
 void signal_deliver(struct task *t, int s, unsigned slot);
 bool signal_due_at_return(struct vset *set);
+bool signal_queued_for(struct vset *set, uint64_t unblocked);
 void signal_stop(struct vset *set, struct task *t, int sig);
 void signals_after_exec(struct vset *set);
 void signals_install_monitor(struct vset *set);

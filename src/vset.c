@@ -528,7 +528,7 @@ static void begin_call(struct vset *set, long nr)
 		return;
 	}
 	if (pid_refused(set, c)) {
-		vset_skip_all(set, -EPERM);
+		vset_skip_all(set, c->ret);
 		return;
 	}
 	if (opt.trace)
@@ -652,7 +652,7 @@ static void restart_call(struct vset *set, long code)
  */
 static void call_return(struct vset *set)
 {
-	if (gives_turn(&set->call) && signal_due_at_return(set)) {
+	if ((gives_turn(&set->call) || set->call.unblocks) && signal_due_at_return(set)) {
 		set->phase = PH_RETSIG;
 		task_resume(&set->t[0], 0);
 		return;
@@ -905,7 +905,10 @@ static void all_done(struct vset *set)
 		}
 		restore_args(&set->t[i]);
 	}
-	resume_all(set);
+	if (c->unblocks)
+		call_return(set);
+	else
+		resume_all(set);
 }
 
 /* Its thread's turn has come: the set begins the call it waits at. */

@@ -63,6 +63,28 @@ void sys_sigaction_pre(struct vset *set, struct call *c)
 }
 
 /*
+ * rt_sigprocmask runs in every variant with no exit stop, but for one
+ * that unblocks a signal the program handles and the leader has queued
+ * (sent from outside while blocked): natively its handler runs as the
+ * call returns, before the program's next step. Such a call stops at its
+ * exit, where the signal is delivered in every variant (call_return()).
+ */
+void sys_sigprocmask_pre(struct vset *set, struct call *c)
+{
+	const struct user_regs_struct *r = &set->t[0].regs;
+	long how = arg_get(r, 0);
+	uint64_t mask = 0;
+
+	if ((how != SIG_UNBLOCK && how != SIG_SETMASK) || arg_get(r, 3) != sizeof(mask) ||
+	    mem_read(set->t[0].tid, (uint64_t)arg_get(r, 1), &mask, sizeof(mask)) != sizeof(mask))
+		return;
+	if (signal_queued_for(set, how == SIG_UNBLOCK ? mask : ~mask)) {
+		c->policy = RUN_ALLR;
+		c->unblocks = true;
+	}
+}
+
+/*
  * rt_sigsuspend runs in every variant (each waits with its own mask); it
  * blocks in all of them, so a signal for the program interrupts all.
  */

@@ -4,7 +4,8 @@
  * argv[1]: a directory; the program writes DIR/pid when its signals are
  * blocked, and DIR/ready when it waits in a blocking signalfd read.
  * Expected from outside, after DIR/pid: SIGUSR1, SIGUSR2, SIGRTMIN,
- * SIGRTMIN, SIGRTMIN+1 in that order; after DIR/ready: SIGUSR2.
+ * SIGRTMIN, SIGRTMIN+1 in that order; after DIR/ready: SIGUSR2; after
+ * DIR/handler: SIGUSR1, which it then handles as it unblocks it.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -27,6 +28,49 @@ static void mark(const char *dir, const char *name)
 		perror(path);
 		exit(1);
 	}
+}
+
+static volatile sig_atomic_t handled;
+
+static void on_usr1(int s)
+{
+	(void)s;
+	handled++;
+}
+
+/* Waits until signal s is pending. */
+static void wait_pending(int s)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	sigset_t p;
+
+	for (int tries = 0; tries < 1000; tries++) {
+		sigpending(&p);
+		if (sigismember(&p, s))
+			return;
+		nanosleep(&tick, NULL);
+	}
+	exit(1);
+}
+
+/*
+ * A handled signal that came while blocked: its handler runs before
+ * sigprocmask, unblocking it, returns.
+ */
+static void unblock_handled(const char *dir)
+{
+	struct sigaction sa;
+	sigset_t one;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	mark(dir, "handler");
+	wait_pending(SIGUSR1);
+	sigemptyset(&one);
+	sigaddset(&one, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	printf("handler ran before sigprocmask returned: %s\n", handled == 1 ? "yes" : "no");
 }
 
 static const char *name(int s)
@@ -63,10 +107,9 @@ static void read_records(int fd, int n, int per)
 
 int main(int argc, char **argv)
 {
-	sigset_t all, fdset, one;
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	sigset_t all, fdset, one, pend;
 	siginfo_t si;
-	int fd, tries = 0;
+	int fd;
 
 	if (argc != 2)
 		return 2;
@@ -85,20 +128,11 @@ int main(int argc, char **argv)
 		return 1;
 	printf("sigwaitinfo: %s code %s\n", name(si.si_signo), si.si_code == SI_USER ? "SI_USER" : "other");
 
-	for (;;) { /* the last one sent, SIGRTMIN+1, shows all have come */
-		sigset_t p;
-
-		sigpending(&p);
-		if (sigismember(&p, SIGRTMIN + 1)) {
-			printf("pending:%s%s%s%s\n", sigismember(&p, SIGUSR1) ? " SIGUSR1" : "",
-			       sigismember(&p, SIGUSR2) ? " SIGUSR2" : "", sigismember(&p, SIGRTMIN) ? " SIGRTMIN" : "",
-			       sigismember(&p, SIGRTMIN + 1) ? " SIGRTMIN+1" : "");
-			break;
-		}
-		if (++tries > 1000)
-			return 1;
-		nanosleep(&tick, NULL);
-	}
+	wait_pending(SIGRTMIN + 1); /* the last one sent: all have come */
+	sigpending(&pend);
+	printf("pending:%s%s%s%s\n", sigismember(&pend, SIGUSR1) ? " SIGUSR1" : "",
+	       sigismember(&pend, SIGUSR2) ? " SIGUSR2" : "", sigismember(&pend, SIGRTMIN) ? " SIGRTMIN" : "",
+	       sigismember(&pend, SIGRTMIN + 1) ? " SIGRTMIN+1" : "");
 
 	sigemptyset(&fdset);
 	sigaddset(&fdset, SIGUSR2);
@@ -122,6 +156,7 @@ int main(int argc, char **argv)
 
 	mark(argv[1], "ready");
 	read_records(fd, 1, 4); /* blocks until SIGUSR2 comes */
+	unblock_handled(argv[1]);
 	sigprocmask(SIG_UNBLOCK, &all, NULL); /* one still queued would end the program */
 	printf("done\n");
 	return 0;
