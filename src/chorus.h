@@ -48,6 +48,7 @@ enum arg_kind {
 	A_VAL,	   /* scalar, compared by value */
 	A_FD,	   /* file descriptor */
 	A_PID,	   /* process id as the program sees it */
+	A_PGID,	   /* process group id: a pid, or the monitor's, which leads the group chorus started in */
 	A_PTR,	   /* an address that is not compared nor followed */
 	A_STR,	   /* NUL-terminated string (path) */
 	A_IN,	   /* input buffer, length in argument `len` */

@@ -231,7 +231,7 @@ void blob_free(struct blob *b)
 
 bool scalar_arg(int kind)
 {
-	return kind == A_VAL || kind == A_FD || kind == A_PID || kind == A_INT;
+	return kind == A_VAL || kind == A_FD || kind == A_PID || kind == A_PGID || kind == A_INT;
 }
 
 /* Argument i of variant v as the kernel reads it. */

@@ -207,7 +207,7 @@ void pid_args(struct vset *set, struct call *c)
 		return;
 	for (int i = 0; i < c->nargs; i++) {
 		long v = arg_get(&set->t[0].regs, i);
-		struct vset *x = c->arg[i].kind == A_PID && v > 0 ? monitor_set_by_vpid((pid_t)v) : NULL;
+		struct vset *x = (c->arg[i].kind == A_PID || c->arg[i].kind == A_PGID) && v > 0 ? monitor_set_by_vpid((pid_t)v) : NULL;
 
 		if (x && !(c->own_pid & (1u << i))) {
 			c->own_pid |= (uint8_t)(1u << i);

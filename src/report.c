@@ -53,7 +53,7 @@ static void format_arg(char *out, size_t len, struct task *t, const struct arg_d
 	long v = arg_get(&t->regs, i);
 	struct blob b;
 
-	if (a->kind == A_FD || a->kind == A_PID) { /* ints: -100 is AT_FDCWD, not 4294967196 */
+	if (a->kind == A_FD || a->kind == A_PID || a->kind == A_PGID) { /* ints: -100 is AT_FDCWD, not 4294967196 */
 		if (a->kind == A_FD && (int)v == AT_FDCWD)
 			snprintf(out, len, "AT_FDCWD");
 		else

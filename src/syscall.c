@@ -21,6 +21,7 @@
 #define V	{ .kind = A_VAL }
 #define FD	{ .kind = A_FD }
 #define PID	{ .kind = A_PID }
+#define PGID	{ .kind = A_PGID }
 #define PTR	{ .kind = A_PTR }
 #define STR	{ .kind = A_STR }
 #define STRV	{ .kind = A_STRV }
