@@ -417,6 +417,8 @@ bool maps_each(pid_t pid, bool (*fn)(const struct mapping *m, void *arg), void *
 bool runs_file(pid_t pid, const char *path);
 ssize_t mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
+/* Bytes below a stack pointer the x86_64 ABI lets a function use: the monitor writes below them. */
+#define RED_ZONE 128
 long arg_get(const struct user_regs_struct *r, int i);
 void arg_set(struct user_regs_struct *r, int i, long v);
 void task_skip(struct task *t, long ret);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -63,6 +64,27 @@ static void placeholder(struct task *t, bool cloexec)
 	t->regs.rsi = cloexec ? EFD_CLOEXEC : 0;
 }
 
+/*
+ * An O_TMPFILE open makes a new file with no name, and a follower opening
+ * the same directory would make another: it opens the leader's through
+ * /proc/PID/fd/N instead, a path written below its stack's red zone
+ * (a = the flags' argument). If that cannot be written, the check of the
+ * twin's file reports it.
+ */
+static void reopen_tmpfile(struct vset *set, struct task *t, int a)
+{
+	char path[64];
+	int len = snprintf(path, sizeof(path), "/proc/%d/fd/%d", set->t[0].tid, set->call.newfd[0]) + 1;
+	uint64_t at = (t->regs.rsp - RED_ZONE - (uint64_t)len) & ~(uint64_t)15;
+
+	if (mem_write(t->tid, at, path, (size_t)len) != 0)
+		return;
+	if (a == 2)
+		arg_set(&t->regs, 0, AT_FDCWD);
+	arg_set(&t->regs, a - 1, (long)at);
+	arg_set(&t->regs, a, arg_get(&t->regs, a) & ~(long)O_TMPFILE);
+}
+
 /* Step 0 is the follower's own call, changed; later steps are made again from its exit. */
 static void setup_step(struct vset *set, struct task *t)
 {
@@ -79,6 +101,8 @@ static void setup_step(struct vset *set, struct task *t)
 	} else if (c->newfd_kind == MIRROR_REOPEN) {
 		int a = c->nr == __NR_openat ? 2 : 1;
 
+		if ((arg_get(&t->regs, a) & O_TMPFILE) == O_TMPFILE)
+			reopen_tmpfile(set, t, a);
 		arg_set(&t->regs, a, arg_get(&t->regs, a) & ~(long)(O_CREAT | O_EXCL | O_TRUNC));
 	} else {
 		placeholder(t, cloexec);

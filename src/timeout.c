@@ -25,7 +25,6 @@
 #include "chorus.h"
 #include "signals.h"
 
-#define RED_ZONE 128
 
 /* The time-out argument of the set's current call, or -1. */
 static int timeout_arg(const struct vset *set)
