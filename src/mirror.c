@@ -82,7 +82,7 @@ static void reopen_tmpfile(struct vset *set, struct task *t, int a)
 	if (a == 2)
 		arg_set(&t->regs, 0, AT_FDCWD);
 	arg_set(&t->regs, a - 1, (long)at);
-	arg_set(&t->regs, a, arg_get(&t->regs, a) & ~(long)O_TMPFILE);
+	arg_set(&t->regs, a, arg_get(&t->regs, a) & ~(long)(O_TMPFILE | O_NOFOLLOW)); /* the link is followed */
 }
 
 /* Step 0 is the follower's own call, changed; later steps are made again from its exit. */

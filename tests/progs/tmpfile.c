@@ -42,7 +42,7 @@ int main(void)
     fclose(f);
 
     unnamed(O_RDWR);
-    unnamed(O_WRONLY | O_EXCL);
+    unnamed(O_WRONLY | O_EXCL | O_NOFOLLOW | O_CLOEXEC); /* python's tempfile.TemporaryFile */
 
     fd = open(".", O_TMPFILE | O_RDWR, 0644);
     CHECK_SYS(fd);
