@@ -428,6 +428,9 @@ bool signal_queued_for(struct vset *set, uint64_t unblocked)
 {
 	uint64_t want = handled_signals(set) & unblocked;
 
+	for (int s = 1; s <= 64; s++)
+		if (set->t[0].expect[s]) /* each variant sent its own: each kernel delivers it */
+			want &= ~(1ull << (s - 1));
 	return want && !sched_threaded(set) && (queued_set(&set->t[0]) & want);
 }
 
@@ -441,8 +444,8 @@ static bool signal_at_return(struct vset *set, struct task *t, int s, siginfo_t 
 {
 	if (set->phase != PH_RETSIG || t != &set->t[0])
 		return false;
-	if (magic_of(si) || is_fault(s, si) || !(handled_signals(set) & (1ull << (s - 1)))) {
-		vset_release_followers(set);
+	if (magic_of(si) || is_fault(s, si) || !(handled_signals(set) & (1ull << (s - 1))) || t->expect[s]) {
+		vset_release_followers(set); /* t->expect: each variant has its own (raise) */
 		return false;
 	}
 	as_forwarded(s, si);
