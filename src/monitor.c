@@ -415,4 +415,5 @@ void monitor_kill_all(struct vset *set)
 			if (all[s]->t[i].state != T_GONE && all[s]->t[i].tid > 0)
 				kill(all[s]->t[i].tid, SIGKILL);
 	reap_all(all, n);
+	shm_forget_all(); /* detached now: the segments the monitor made go */
 }

@@ -31,7 +31,7 @@
  * A call that may make code: it gets an exit stop in every variant, where
  * layout_check() looks at the code before any variant runs on.
  */
-static void code_call(struct call *c, bool addr_result)
+void call_may_make_code(struct call *c, bool addr_result)
 {
 	if (!opt.dcl && !opt.layout && !events_on())
 		return;
@@ -48,7 +48,7 @@ void sys_mmap_pre(struct vset *set, struct call *c)
 	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
 		c->policy = RUN_PLACE;
 	if (arg_get(&set->t[0].regs, 2) & PROT_EXEC)
-		code_call(c, true);
+		call_may_make_code(c, true);
 }
 
 /* mprotect (or pkey_mprotect) that makes memory executable; mremap of code (it may move it). */
@@ -56,13 +56,13 @@ void sys_code_pre(struct vset *set, struct call *c)
 {
 	if (c->nr == __NR_mprotect || c->nr == __NR_pkey_mprotect) {
 		if (arg_get(&set->t[0].regs, 2) & PROT_EXEC)
-			code_call(c, false);
+			call_may_make_code(c, false);
 		return;
 	}
 	for (int k = 0; k < set->n; k++)
 		if (layout_is_code(set, k, (unsigned long)arg_get(&set->t[k].regs, 0),
 				   (unsigned long)arg_get(&set->t[k].regs, 1))) {
-			code_call(c, true);
+			call_may_make_code(c, true);
 			return;
 		}
 }
