@@ -289,6 +289,9 @@ struct vset {
 	struct call call;
 	bool launching;	  /* before the first execve has completed */
 	time_t apart_since; /* some variants in a shared futex alone, since (monotonic s), or 0 */
+	long long met_at; /* when its variants last met at a syscall (cpu.c), or 0 */
+	bool pinned;	  /* on the monitor's CPU */
+	int streak;	  /* rounds in a row that say it should move */
 	bool exec_seen[MAX_VARIANTS];
 	struct pending_sig pend[MAX_PENDING]; /* in arrival order */
 	int npend;
@@ -327,6 +330,7 @@ struct options {
 	bool no_diversity; /* one layout for every variant */
 	int dcl;	   /* disjoint code layouts, checked: DCL_OFF, DCL_ON, DCL_STRICT */
 	bool layout;	   /* print where each variant's code lies */
+	bool no_pin;	   /* never put a variant set on the monitor's CPU (cpu.c) */
 };
 
 extern struct options opt;
@@ -611,6 +615,10 @@ void sys_shmat_pre(struct vset *set, struct call *c);
 void sys_shmctl_pre(struct vset *set, struct call *c);
 void sys_shmctl_post(struct vset *set, struct call *c);
 void shm_forget_all(void);
+void cpu_setup(void);
+void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4]);
+void cpu_met(struct vset *set);
+void sys_getaffinity_post(struct vset *set, struct call *c);
 void sys_clone_pre(struct vset *set, struct call *c);
 void sys_futex_pre(struct vset *set, struct call *c);
 bool futex_uses_value(long op, int arg);

@@ -17,7 +17,6 @@
  */
 #define _GNU_SOURCE
 #include <asm/prctl.h>
-#include <cpuid.h>
 #include <sys/syscall.h>
 
 #include "chorus.h"
@@ -68,7 +67,7 @@ bool cpuid_trap_end(struct task *t)
 /* The answer every variant gets: this CPU's, without the instructions that differ between them. */
 static void answer(unsigned leaf, unsigned sub, unsigned r[4])
 {
-	__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+	cpu_cpuid(leaf, sub, r);
 	if (leaf == 1)
 		r[2] &= ~LEAF1_ECX_RDRAND;
 	if (leaf == 7 && sub == 0) {

@@ -60,6 +60,9 @@ static void usage(void)
 	     "                            (default: on)\n"
 	     "      --layout              print where each variant's code lies, as it is mapped\n"
 	     "      --trace               print every syscall of the leader, as it is compared\n"
+	     "      --no-pin              never run variants on the monitor's CPU (by default a\n"
+	     "                            set whose variants make syscalls in quick succession\n"
+	     "                            runs there while it does)\n"
 	     "      --syscalls            list the syscalls chorus handles, and how\n"
 	     "  -h, --help                this help\n"
 	     "      --version             version\n\n"
@@ -162,6 +165,7 @@ static int parse(int argc, char **argv)
 		{ "dcl", no_argument, 0, 'C' },
 		{ "no-dcl", no_argument, 0, 'c' },
 		{ "layout", no_argument, 0, 'L' },
+		{ "no-pin", no_argument, 0, 'P' },
 		{ "syscalls", no_argument, 0, 's' },
 		{ "help", no_argument, 0, 'h' },
 		{ "version", no_argument, 0, 'v' },
@@ -185,6 +189,7 @@ static int parse(int argc, char **argv)
 		case 'C': opt.dcl = DCL_STRICT; dcl_given = true; break;
 		case 'c': opt.dcl = DCL_OFF; break;
 		case 'L': opt.layout = true; break;
+		case 'P': opt.no_pin = true; break;
 		case 's': list_syscalls(); exit(0);
 		case 'd': opt.divergence_status = parse_int(optarg, "--divergence-status", 0, 255); break;
 		case 'h': usage(); exit(0);
@@ -251,6 +256,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "chorus: cannot start the variants: %s\n", strerror(-rc));
 		return EXIT_CHORUS_FAIL;
 	}
+	cpu_setup();
 	status = monitor_run(&set);
 	events_exit(&set, exit_code(status));
 	return exit_code(status);

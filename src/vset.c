@@ -970,7 +970,7 @@ void vset_event(struct vset *set, struct task *t)
 	if (set->sampling && sched_sampled(set))
 		return;
 	switch (set->phase) {
-	case PH_RUN: rendezvous(set); break;
+	case PH_RUN: cpu_met(set); rendezvous(set); break;
 	case PH_LEADER: leader_done(set); break;
 	case PH_FOLLOW: follow_done(set); break;
 	case PH_ALL: all_done(set); break;

@@ -1,0 +1,135 @@
+/*
+ * cpu.c - where the monitor and the variants run.
+ *
+ * In lockstep, each syscall is a round: every variant stops, the monitor
+ * wakes, reads, compares and continues each. When the variants run on
+ * other CPUs than the monitor, each stop and each continue wakes another
+ * CPU, and on a virtual machine a CPU that went idle takes tens of
+ * microseconds to wake (an interrupt through the hypervisor): that, not
+ * the monitor's work, is most of a syscall's cost. On one CPU the same
+ * round is a few context switches. But two variants of a job that
+ * computes need two CPUs. So the monitor keeps to one CPU, and puts a
+ * variant set on that CPU too while its rounds are short (the variants
+ * meet again within SHORT_US, for PIN_AFTER rounds in a row), and lets it
+ * go back to every CPU once rounds grow (LONG_US, UNPIN_AFTER rounds in a
+ * row: on one CPU the variants' work adds up). The program sees the CPUs it was given (sched_getaffinity).
+ *
+ * The monitor makes CPUID fault for itself too (when the CPU can): the
+ * kernel switches that feature on and off, a model-specific register
+ * write, whenever it switches between a task that has it and one that
+ * does not, and on a virtual machine each such write is a trip through
+ * the hypervisor. With the variants and the monitor alike, a switch
+ * between them writes nothing. The monitor's own CPUID (an answer for a
+ * variant, cpuid.c) turns it off around the instruction.
+ */
+#define _GNU_SOURCE
+#include <asm/prctl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chorus.h"
+
+#define SHORT_US 100
+#define LONG_US 200
+#define PIN_AFTER 8
+#define UNPIN_AFTER 2
+
+static cpu_set_t given; /* the CPUs chorus was given: the program's */
+static cpu_set_t one;	/* the monitor's */
+static bool colocate;	/* more than one CPU, and not --no-pin */
+static bool self_faults; /* the monitor's CPUID faults */
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Once the variants are started: the monitor takes one CPU of those it was given. */
+void cpu_setup(void)
+{
+	int here = sched_getcpu();
+
+	if (syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0) == 0)
+		self_faults = true;
+	if (opt.no_pin || sched_getaffinity(0, sizeof(given), &given) < 0 || CPU_COUNT(&given) < 2)
+		return;
+	if (here < 0 || !CPU_ISSET(here, &given))
+		for (here = 0; !CPU_ISSET(here, &given); here++)
+			;
+	CPU_ZERO(&one);
+	CPU_SET(here, &one);
+	colocate = sched_setaffinity(0, sizeof(one), &one) == 0;
+}
+
+/* Runs CPUID in the monitor, which may have it fault for itself. */
+void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4])
+{
+	if (self_faults)
+		syscall(SYS_arch_prctl, ARCH_SET_CPUID, 1);
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+	if (self_faults)
+		syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0);
+}
+
+static void place(struct vset *set, const cpu_set_t *where, bool pinned)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_GONE)
+			sched_setaffinity(set->t[i].tid, sizeof(*where), where);
+	set->pinned = pinned;
+	set->streak = 0;
+}
+
+/*
+ * Every variant of the set is at a syscall: was the round since the last
+ * such meeting short? (A round counts what the variants ran, and the
+ * call between: a call that blocks, or reads made ahead, make it long.)
+ */
+void cpu_met(struct vset *set)
+{
+	long long at, us;
+
+	if (!colocate)
+		return;
+	at = now_us();
+	us = at - set->met_at;
+	set->met_at = at;
+	if (us == at)
+		return; /* its first */
+	if (!set->pinned && us < SHORT_US) {
+		if (++set->streak >= PIN_AFTER)
+			place(set, &one, true);
+	} else if (set->pinned && us > LONG_US) {
+		if (++set->streak >= UNPIN_AFTER)
+			place(set, &given, false);
+	} else {
+		set->streak = 0;
+	}
+}
+
+/*
+ * sched_getaffinity of a process of the program: the CPUs it was given,
+ * not the one the monitor may have put it on for now.
+ */
+void sys_getaffinity_post(struct vset *set, struct call *c)
+{
+	long pid = arg_get(&set->t[0].regs, 0);
+	size_t len = sizeof(given);
+
+	(void)c;
+	if (!colocate || (pid != 0 && !monitor_set_by_vpid((pid_t)pid)))
+		return;
+	for (int k = 0; k < set->n; k++) {
+		struct task *t = &set->t[k];
+		long ret = (long)t->regs.rax;
+
+		if (ret > 0 && (size_t)ret <= len)
+			mem_write(t->tid, (uint64_t)arg_get(&t->regs, 2), &given, (size_t)ret);
+	}
+}
