@@ -618,6 +618,8 @@ void shm_forget_all(void);
 void cpu_setup(void);
 void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4]);
 void cpu_met(struct vset *set);
+bool cpu_look(struct vset *set);
+void cpu_looked(bool any_pinned);
 void sys_getaffinity_post(struct vset *set, struct call *c);
 void sys_clone_pre(struct vset *set, struct call *c);
 void sys_futex_pre(struct vset *set, struct call *c);

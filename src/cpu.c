@@ -12,7 +12,8 @@
  * variant set on that CPU too while its rounds are short (the variants
  * meet again within SHORT_US, for PIN_AFTER rounds in a row), and lets it
  * go back to every CPU once rounds grow (LONG_US, UNPIN_AFTER rounds in a
- * row: on one CPU the variants' work adds up). The program sees the CPUs it was given (sched_getaffinity).
+ * row: on one CPU the variants' work adds up), or once it has not met for
+ * COMPUTE_US (it computes, and might for long before its next syscall). The program sees the CPUs it was given (sched_getaffinity).
  *
  * The monitor makes CPUID fault for itself too (when the CPU can): the
  * kernel switches that feature on and off, a model-specific register
@@ -31,11 +32,14 @@
 #include <unistd.h>
 
 #include "chorus.h"
+#include "signals.h"
 
 #define SHORT_US 100
 #define LONG_US 200
 #define PIN_AFTER 8
 #define UNPIN_AFTER 2
+#define LOOK_MS 5	 /* while a set is pinned: how often the monitor looks at it */
+#define COMPUTE_US 2000	 /* a pinned set that has not met for this long computes: it goes */
 
 static cpu_set_t given; /* the CPUs chorus was given: the program's */
 static cpu_set_t one;	/* the monitor's */
@@ -77,6 +81,18 @@ void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4])
 		syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0);
 }
 
+static struct tick look;
+
+/* Every LOOK_MS while a set is pinned (on) or not (off). */
+static void looking(bool on)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+	if (on)
+		its.it_value.tv_nsec = its.it_interval.tv_nsec = LOOK_MS * 1000000L;
+	tick_set(&look, 0, &its);
+}
+
 static void place(struct vset *set, const cpu_set_t *where, bool pinned)
 {
 	for (int i = 0; i < set->n; i++)
@@ -84,6 +100,29 @@ static void place(struct vset *set, const cpu_set_t *where, bool pinned)
 			sched_setaffinity(set->t[i].tid, sizeof(*where), where);
 	set->pinned = pinned;
 	set->streak = 0;
+	if (pinned)
+		looking(true);
+}
+
+/*
+ * At the monitor's ticks: a pinned set that has not met for COMPUTE_US
+ * goes back to every CPU. True if the set is (still) pinned.
+ */
+bool cpu_look(struct vset *set)
+{
+	if (!set->pinned)
+		return false;
+	if (now_us() - set->met_at < COMPUTE_US)
+		return true;
+	place(set, &given, false);
+	return false;
+}
+
+/* After a look at every set: none pinned, no more looks. */
+void cpu_looked(bool any_pinned)
+{
+	if (colocate && !any_pinned)
+		looking(false);
 }
 
 /*

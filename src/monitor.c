@@ -240,6 +240,16 @@ static void check_stalls(void)
 		sched_stall_tick(false);
 }
 
+/* Pinned sets that compute go back to every CPU (cpu.c). */
+static void look_pinned(void)
+{
+	bool any = false;
+
+	for (int i = 0; i < nsets; i++)
+		any |= cpu_look(sets[i]);
+	cpu_looked(any);
+}
+
 /* Sets whose variants wait apart for too long end as a divergence. */
 void monitor_check_apart(void)
 {
@@ -349,6 +359,7 @@ int monitor_run(struct vset *set)
 				signals_look();
 				monitor_check_apart();
 				check_stalls();
+				look_pinned();
 				signals_arrived();
 				continue;
 			}
