@@ -513,6 +513,15 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 		task_resume(t, sig);
 	} else if (sig == SIGSEGV && si.si_code == SI_KERNEL && cpuid_emulate(t)) {
 		return;
+	} else if (t != &set->t[0] && sig == SIGCHLD && si.si_code > 0) {
+		/*
+		 * The kernel's word that a follower's own child changed state:
+		 * the leader's twin of that child brings the leader its own,
+		 * which every variant takes (signal_deliver()). Kept, this one
+		 * could come first, and every variant would see this child's
+		 * pid, not the one the program knows.
+		 */
+		task_resume(t, 0);
 	} else if (is_fault(sig, &si) || (sig == SIGSEGV && si.si_code == SI_KERNEL)) {
 		regs_get(t);
 		t->si = si;
