@@ -8,8 +8,8 @@
  * microseconds to wake (an interrupt through the hypervisor): that, not
  * the monitor's work, is most of a syscall's cost. On one CPU the same
  * round is a few context switches. But two variants of a job that
- * computes need two CPUs. So the monitor keeps to one CPU, and puts a
- * variant set on that CPU too while its rounds are short (the variants
+ * computes need two CPUs. So the monitor keeps to the CPU it is on, and
+ * puts a variant set on that CPU too, while the set's rounds are short (the variants
  * meet again within SHORT_US, for PIN_AFTER rounds in a row), and lets it
  * go back to every CPU once rounds grow (LONG_US, UNPIN_AFTER rounds in a
  * row: on one CPU the variants' work adds up), or once it has not met for
@@ -54,21 +54,12 @@ static long long now_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Once the variants are started: the monitor takes one CPU of those it was given. */
+/* Once the variants are started. */
 void cpu_setup(void)
 {
-	int here = sched_getcpu();
-
 	if (syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0) == 0)
 		self_faults = true;
-	if (opt.no_pin || sched_getaffinity(0, sizeof(given), &given) < 0 || CPU_COUNT(&given) < 2)
-		return;
-	if (here < 0 || !CPU_ISSET(here, &given))
-		for (here = 0; !CPU_ISSET(here, &given); here++)
-			;
-	CPU_ZERO(&one);
-	CPU_SET(here, &one);
-	colocate = sched_setaffinity(0, sizeof(one), &one) == 0;
+	colocate = !opt.no_pin && sched_getaffinity(0, sizeof(given), &given) == 0 && CPU_COUNT(&given) > 1;
 }
 
 /* Runs CPUID in the monitor, which may have it fault for itself. */
@@ -82,6 +73,7 @@ void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4])
 }
 
 static struct tick look;
+static bool monitor_pinned;
 
 /* Every LOOK_MS while a set is pinned (on) or not (off). */
 static void looking(bool on)
@@ -93,15 +85,39 @@ static void looking(bool on)
 	tick_set(&look, 0, &its);
 }
 
+/*
+ * The monitor keeps to the CPU it is on while some set is there with it
+ * (pinned), and goes back to every CPU once none is: two variants that
+ * compute keep both CPUs busy, and a monitor that may run on only one of
+ * them waits there for its turn at each of their stops.
+ */
+static void pin_monitor(bool pinned)
+{
+	int here = sched_getcpu();
+
+	if (pinned == monitor_pinned)
+		return;
+	if (pinned) {
+		if (here < 0 || !CPU_ISSET(here, &given))
+			for (here = 0; !CPU_ISSET(here, &given); here++)
+				;
+		CPU_ZERO(&one);
+		CPU_SET(here, &one);
+	}
+	sched_setaffinity(0, sizeof(cpu_set_t), pinned ? &one : &given);
+	monitor_pinned = pinned;
+	looking(pinned);
+}
+
 static void place(struct vset *set, const cpu_set_t *where, bool pinned)
 {
+	if (pinned)
+		pin_monitor(true);
 	for (int i = 0; i < set->n; i++)
 		if (set->t[i].state != T_GONE)
 			sched_setaffinity(set->t[i].tid, sizeof(*where), where);
 	set->pinned = pinned;
 	set->streak = 0;
-	if (pinned)
-		looking(true);
 }
 
 /*
@@ -118,11 +134,11 @@ bool cpu_look(struct vset *set)
 	return false;
 }
 
-/* After a look at every set: none pinned, no more looks. */
+/* After a look at every set: none pinned, the monitor goes too, and looks no more. */
 void cpu_looked(bool any_pinned)
 {
 	if (colocate && !any_pinned)
-		looking(false);
+		pin_monitor(false);
 }
 
 /*
