@@ -247,6 +247,9 @@ struct proc {
 	bool taken;		/* a held thread set was let go for it in that round */
 	struct ep_regs *ep;	/* epoll registrations whose data differ between variants (sys/epoll.c) */
 	struct vset *mirroring; /* the thread set whose new descriptors the other variants are making */
+	long long met_at;	/* when one of its thread sets last met at a syscall (cpu.c), or 0 */
+	bool pinned;		/* on the monitor's CPU */
+	int streak;		/* meetings in a row that say it should move */
 };
 
 enum phase {
@@ -289,9 +292,6 @@ struct vset {
 	struct call call;
 	bool launching;	  /* before the first execve has completed */
 	time_t apart_since; /* some variants in a shared futex alone, since (monotonic s), or 0 */
-	long long met_at; /* when its variants last met at a syscall (cpu.c), or 0 */
-	bool pinned;	  /* on the monitor's CPU */
-	int streak;	  /* rounds in a row that say it should move */
 	bool exec_seen[MAX_VARIANTS];
 	struct pending_sig pend[MAX_PENDING]; /* in arrival order */
 	int npend;
@@ -618,6 +618,7 @@ void shm_forget_all(void);
 void cpu_setup(void);
 void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4]);
 void cpu_met(struct vset *set);
+void monitor_each_set(const struct proc *p, void (*fn)(struct vset *set, const void *arg), const void *arg);
 bool cpu_look(struct vset *set);
 void cpu_looked(bool any_pinned);
 void sys_getaffinity_post(struct vset *set, struct call *c);

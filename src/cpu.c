@@ -109,28 +109,37 @@ static void pin_monitor(bool pinned)
 	looking(pinned);
 }
 
-static void place(struct vset *set, const cpu_set_t *where, bool pinned)
+/* Moves every task of one thread set to `where`. */
+static void place_set(struct vset *set, const void *where)
+{
+	for (int i = 0; i < set->n; i++)
+		if (set->t[i].state != T_GONE)
+			sched_setaffinity(set->t[i].tid, sizeof(cpu_set_t), where);
+}
+
+/* Moves a process, every thread set of it, to the monitor's CPU (pinned) or back. */
+static void place(struct proc *p, bool pinned)
 {
 	if (pinned)
 		pin_monitor(true);
-	for (int i = 0; i < set->n; i++)
-		if (set->t[i].state != T_GONE)
-			sched_setaffinity(set->t[i].tid, sizeof(*where), where);
-	set->pinned = pinned;
-	set->streak = 0;
+	monitor_each_set(p, place_set, pinned ? &one : &given);
+	p->pinned = pinned;
+	p->streak = 0;
 }
 
 /*
- * At the monitor's ticks: a pinned set that has not met for COMPUTE_US
- * goes back to every CPU. True if the set is (still) pinned.
+ * At the monitor's ticks: a pinned process that has not met for
+ * COMPUTE_US goes back to every CPU. True if it is (still) pinned.
  */
 bool cpu_look(struct vset *set)
 {
-	if (!set->pinned)
+	struct proc *p = set->p;
+
+	if (!p->pinned)
 		return false;
-	if (now_us() - set->met_at < COMPUTE_US)
+	if (now_us() - p->met_at < COMPUTE_US)
 		return true;
-	place(set, &given, false);
+	place(p, false);
 	return false;
 }
 
@@ -142,29 +151,32 @@ void cpu_looked(bool any_pinned)
 }
 
 /*
- * Every variant of the set is at a syscall: was the round since the last
- * such meeting short? (A round counts what the variants ran, and the
- * call between: a call that blocks, or reads made ahead, make it long.)
+ * Every variant of a thread set is at a syscall: was the round since the
+ * last meeting of one of its process's sets short? (A round counts what
+ * the variants ran, and the call between: a call that blocks, or reads
+ * made ahead, make it long. The threads of a process take turns, so they
+ * are measured, and placed, together.)
  */
 void cpu_met(struct vset *set)
 {
+	struct proc *p = set->p;
 	long long at, us;
 
 	if (!colocate)
 		return;
 	at = now_us();
-	us = at - set->met_at;
-	set->met_at = at;
+	us = at - p->met_at;
+	p->met_at = at;
 	if (us == at)
 		return; /* its first */
-	if (!set->pinned && us < SHORT_US) {
-		if (++set->streak >= PIN_AFTER)
-			place(set, &one, true);
-	} else if (set->pinned && us > LONG_US) {
-		if (++set->streak >= UNPIN_AFTER)
-			place(set, &given, false);
+	if (!p->pinned && us < SHORT_US) {
+		if (++p->streak >= PIN_AFTER)
+			place(p, true);
+	} else if (p->pinned && us > LONG_US) {
+		if (++p->streak >= UNPIN_AFTER)
+			place(p, false);
 	} else {
-		set->streak = 0;
+		p->streak = 0;
 	}
 }
 

@@ -143,8 +143,9 @@ void fork_spawn(struct vset *set)
 	c->n = set->n;
 	c->phase = PH_RUN;
 	c->vpid = set->t[0].child;
-	c->pinned = set->pinned; /* the kernel gave the children their parent's CPUs */
 	join_proc(set, c, flags);
+	if (c->p != set->p)
+		c->p->pinned = set->p->pinned; /* the kernel gave the child its parent's CPUs */
 	for (int k = 0; k < set->n; k++) {
 		struct task *t = &c->t[k];
 		uint64_t ctid;

@@ -195,6 +195,13 @@ struct vset *monitor_mirror_waiting(const struct proc *p)
 	return NULL;
 }
 
+void monitor_each_set(const struct proc *p, void (*fn)(struct vset *set, const void *arg), const void *arg)
+{
+	for (int i = 0; i < nsets; i++)
+		if (sets[i]->p == p)
+			fn(sets[i], arg);
+}
+
 struct vset *monitor_set_by_vpid(pid_t vpid)
 {
 	for (int i = 0; i < nsets; i++)
