@@ -8,12 +8,15 @@
  * microseconds to wake (an interrupt through the hypervisor): that, not
  * the monitor's work, is most of a syscall's cost. On one CPU the same
  * round is a few context switches. But two variants of a job that
- * computes need two CPUs. So the monitor keeps to the CPU it is on, and
- * puts a variant set on that CPU too, while the set's rounds are short (the variants
- * meet again within SHORT_US, for PIN_AFTER rounds in a row), and lets it
- * go back to every CPU once rounds grow (LONG_US, UNPIN_AFTER rounds in a
- * row: on one CPU the variants' work adds up), or once it has not met for
- * COMPUTE_US (it computes, and might for long before its next syscall). The program sees the CPUs it was given (sched_getaffinity).
+ * computes need two CPUs. So the monitor puts a process of the program
+ * (every thread set of it: they take turns) on the CPU it is on, and
+ * keeps to that CPU itself, while the process's rounds are short (its
+ * variants meet again within SHORT_US, PIN_AFTER times in a row), and
+ * lets it go back to every CPU once rounds grow (LONG_US, UNPIN_AFTER
+ * times in a row: on one CPU the variants' work adds up), or once it has
+ * not met for COMPUTE_US (it computes, and might for long before its
+ * next syscall). The program sees the CPUs it was given
+ * (sched_getaffinity).
  *
  * The monitor makes CPUID fault for itself too (when the CPU can): the
  * kernel switches that feature on and off, a model-specific register
