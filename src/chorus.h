@@ -330,7 +330,7 @@ struct options {
 	bool no_diversity; /* one layout for every variant */
 	int dcl;	   /* disjoint code layouts, checked: DCL_OFF, DCL_ON, DCL_STRICT */
 	bool layout;	   /* print where each variant's code lies */
-	bool no_pin;	   /* never put a variant set on the monitor's CPU (cpu.c) */
+	bool no_pin;	   /* never put a process's variants on the monitor's CPU (cpu.c) */
 };
 
 extern struct options opt;
@@ -421,8 +421,7 @@ bool maps_each(pid_t pid, bool (*fn)(const struct mapping *m, void *arg), void *
 bool runs_file(pid_t pid, const char *path);
 ssize_t mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
-/* Bytes below a stack pointer the x86_64 ABI lets a function use: the monitor writes below them. */
-#define RED_ZONE 128
+uint64_t stack_put(const struct task *t, const void *data, size_t len);
 long arg_get(const struct user_regs_struct *r, int i);
 void arg_set(struct user_regs_struct *r, int i, long v);
 void task_skip(struct task *t, long ret);

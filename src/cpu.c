@@ -41,8 +41,8 @@
 #define LONG_US 200
 #define PIN_AFTER 8
 #define UNPIN_AFTER 2
-#define LOOK_MS 5	 /* while a set is pinned: how often the monitor looks at it */
-#define COMPUTE_US 2000	 /* a pinned set that has not met for this long computes: it goes */
+#define LOOK_MS 5	 /* while a process is pinned: how often the monitor looks at it */
+#define COMPUTE_US 2000	 /* a pinned process that has not met for this long computes: it goes */
 
 static cpu_set_t given; /* the CPUs chorus was given: the program's */
 static cpu_set_t one;	/* the monitor's */
@@ -78,7 +78,7 @@ void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4])
 static struct tick look;
 static bool monitor_pinned;
 
-/* Every LOOK_MS while a set is pinned (on) or not (off). */
+/* Every LOOK_MS while a process is pinned (on) or not (off). */
 static void looking(bool on)
 {
 	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
@@ -89,7 +89,7 @@ static void looking(bool on)
 }
 
 /*
- * The monitor keeps to the CPU it is on while some set is there with it
+ * The monitor keeps to the CPU it is on while some process is there with it
  * (pinned), and goes back to every CPU once none is: two variants that
  * compute keep both CPUs busy, and a monitor that may run on only one of
  * them waits there for its turn at each of their stops.

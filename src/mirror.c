@@ -75,9 +75,9 @@ static void reopen_tmpfile(struct vset *set, struct task *t, int a)
 {
 	char path[64];
 	int len = snprintf(path, sizeof(path), "/proc/%d/fd/%d", set->t[0].tid, set->call.newfd[0]) + 1;
-	uint64_t at = (t->regs.rsp - RED_ZONE - (uint64_t)len) & ~(uint64_t)15;
+	uint64_t at = stack_put(t, path, (size_t)len);
 
-	if (mem_write(t->tid, at, path, (size_t)len) != 0)
+	if (!at)
 		return;
 	if (a == 2)
 		arg_set(&t->regs, 0, AT_FDCWD);

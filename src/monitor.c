@@ -247,7 +247,7 @@ static void check_stalls(void)
 		sched_stall_tick(false);
 }
 
-/* Pinned sets that compute go back to every CPU (cpu.c). */
+/* Pinned processes that compute go back to every CPU (cpu.c). */
 static void look_pinned(void)
 {
 	bool any = false;

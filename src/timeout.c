@@ -25,7 +25,6 @@
 #include "chorus.h"
 #include "signals.h"
 
-
 /* The time-out argument of the set's current call, or -1. */
 static int timeout_arg(const struct vset *set)
 {
@@ -76,12 +75,12 @@ static void give_left(struct vset *set, int i, long long left)
 {
 	struct task *lead = &set->t[0];
 	struct timespec ts = { (time_t)(left / 1000000000LL), (long)(left % 1000000000LL) };
-	uint64_t at = (lead->regs.rsp - RED_ZONE - sizeof(ts)) & ~(uint64_t)15;
+	uint64_t at;
 
 	if (set->call.arg[i].kind != A_INS) {
 		task_substitute(lead);
 		arg_set(&lead->regs, i, (long)((left + 999999) / 1000000));
-	} else if (mem_write(lead->tid, at, &ts, sizeof(ts)) == 0) {
+	} else if ((at = stack_put(lead, &ts, sizeof(ts))) != 0) {
 		task_substitute(lead);
 		arg_set(&lead->regs, i, (long)at);
 	} else {
