@@ -102,12 +102,25 @@ static long do_write(struct vset *set, int m, long len, long off, bool at)
 	return r;
 }
 
-/* read or pread through the monitor's own descriptor m: the result as the kernel gives it to a tracee. */
+/*
+ * read or pread through the monitor's own descriptor m: the result as the
+ * kernel gives it to a tracee. The monitor's own signals (its timer, one
+ * to forward) wait meanwhile: /dev/urandom and /dev/zero end a long read
+ * early when a signal is pending, which the program, with none, would not
+ * see natively.
+ */
 long io_read_fd(int m, void *buf, long len, long off, bool at)
 {
-	ssize_t r = at ? pread(m, buf, (size_t)len, off) : read(m, buf, (size_t)len);
+	sigset_t all, old;
+	ssize_t r;
 
-	return r < 0 ? -errno : r;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	r = at ? pread(m, buf, (size_t)len, off) : read(m, buf, (size_t)len);
+	if (r < 0)
+		r = -errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 /* The r bytes a read got through m could not be stored: as the kernel, it leaves the offset alone. */

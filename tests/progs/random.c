@@ -1,4 +1,4 @@
-/* Randomness: getrandom (flags, sizes) and /dev/urandom reads return full lengths and fresh bytes each draw. */
+/* Randomness: getrandom (flags, sizes) and /dev/urandom reads return full lengths and fresh bytes each draw; long reads of /dev/urandom and /dev/zero come back whole. */
 #define _GNU_SOURCE
 #include "check.h"
 
@@ -59,6 +59,26 @@ int main(void)
     CHECK(!all_zero(u1, sizeof u1));
     unsigned char blk[65536];
     CHECK(read(fd, blk, sizeof blk) == sizeof blk);
+    CHECK_SYS(close(fd));
+
+    /*
+     * Long reads come back whole: natively no signal is pending to cut them
+     * short, and none of chorus's own may (quick calls first, so that the
+     * monitor keeps this process on its CPU and its timer runs).
+     */
+    static unsigned char mib[1 << 20];
+    int z = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+    CHECK_SYS(z);
+    fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    CHECK_SYS(fd);
+    for (int round = 0; round < 40; round++) {
+        for (int k = 0; k < 50; k++)
+            getppid();
+        CHECK(read(fd, mib, sizeof mib) == sizeof mib);
+        CHECK(read(z, mib, sizeof mib) == sizeof mib);
+    }
+    CHECK(all_zero(mib, sizeof mib));
+    CHECK_SYS(close(z));
     CHECK_SYS(close(fd));
 
     /* /dev/random does not block on a modern kernel once seeded. */
