@@ -70,6 +70,10 @@ enum arg_kind {
 	A_FLOCK,   /* struct flock in and out; its padding is not compared */
 	A_POLLFD,  /* struct pollfd array, count in argument `len`: fd and events in, revents out */
 	A_INT,	   /* an int or u32, compared by its low 32 bits (the kernel reads no more) */
+	A_INA,	   /* array of `len`-argument elements of `size` bytes, in */
+	A_MTEXT_IN,  /* System V message: a long then `len`-argument bytes, in */
+	A_MTEXT_OUT, /* System V message: a long then bytes, capacity in argument `len`, result bytes */
+	A_KIND_LAST = A_MTEXT_OUT,
 };
 
 struct arg_desc {
@@ -161,6 +165,7 @@ struct call {
 	bool blocking;	  /* may block in every variant: interrupt them for a signal */
 	bool kicked;	  /* the variants still in it were interrupted, as one came back for a signal */
 	bool unblocks;	  /* unblocks a signal queued in the leader: delivered as it returns */
+	bool copy_inputs; /* the leader's call reads its inputs from a copy, once compared: it may give up the turn */
 	long ret;	  /* leader's (or emulated) result */
 	uint8_t own_pid;  /* arguments set to each variant's real pid once compared */
 	struct vset *pid_set[6]; /* for own_pid: whose pid (NULL: the caller's own) */
@@ -422,6 +427,7 @@ bool runs_file(pid_t pid, const char *path);
 ssize_t mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 uint64_t stack_put(const struct task *t, const void *data, size_t len);
+uint64_t stack_put_below(const struct task *t, const void *data, size_t len, size_t gap);
 long arg_get(const struct user_regs_struct *r, int i);
 void arg_set(struct user_regs_struct *r, int i, long v);
 void task_skip(struct task *t, long ret);
@@ -613,6 +619,10 @@ void sys_shmget_post(struct vset *set, struct call *c);
 void sys_shmat_pre(struct vset *set, struct call *c);
 void sys_shmctl_pre(struct vset *set, struct call *c);
 void sys_shmctl_post(struct vset *set, struct call *c);
+void sys_ipc_send_pre(struct vset *set, struct call *c);
+void sys_semctl_pre(struct vset *set, struct call *c);
+void sys_msgctl_pre(struct vset *set, struct call *c);
+void sys_mq_notify_pre(struct vset *set, struct call *c);
 void shm_forget_all(void);
 void cpu_setup(void);
 void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4]);

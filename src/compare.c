@@ -14,6 +14,7 @@
 
 /* The kernel moves at most this much in one read or write. */
 #define MAX_RW 0x7ffff000L
+#define MAX_MTEXT (1L << 24) /* above the largest message a queue takes (msgmnb) */
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -186,6 +187,7 @@ bool arg_has_input(const struct arg_desc *a)
 	switch (a->kind) {
 	case A_STR: case A_IN: case A_INS: case A_IOS: case A_IOA: case A_IOV_IN:
 	case A_STRV: case A_MSG_IN: case A_FDSET: case A_SIGSET: case A_SADDR: case A_FLOCK: case A_POLLFD:
+	case A_INA: case A_MTEXT_IN:
 		return true;
 	}
 	return false;
@@ -211,7 +213,9 @@ int blob_load(struct blob *b, struct task *t, const struct arg_desc *a, int i)
 	case A_SADDR: blob_sockaddr(b, t->tid, p, len); break;
 	case A_FLOCK: blob_flock(b, t->tid, p); break;
 	case A_POLLFD: blob_pollfd(b, t->tid, p, len); break;
-	case A_IOA: blob_read(b, t->tid, p, (size_t)(len > 0 && len < 65536 ? len : 0) * a->size); break;
+	case A_IOA:
+	case A_INA: blob_read(b, t->tid, p, (size_t)(len > 0 && len < 65536 ? len : 0) * a->size); break;
+	case A_MTEXT_IN: blob_read(b, t->tid, p, sizeof(long) + (size_t)(len > 0 && len < MAX_MTEXT ? len : 0)); break;
 	case A_IOV_IN: blob_iov(b, t->tid, p, len); break;
 	case A_MSG_IN: blob_msg(b, t->tid, p); break;
 	case A_FDSET: {

@@ -102,6 +102,7 @@ static size_t out_bytes(const struct task *t, const struct arg_desc *a, long ret
 	case A_FLOCK: return sizeof(struct flock);
 	case A_IOA: case A_POLLFD: return (size_t)(len > 0 ? len : 0) * a->size;
 	case A_OUTA: return (size_t)ret * a->size;
+	case A_MTEXT_OUT: return sizeof(long) + (size_t)ret;
 	case A_FDSET: return (size_t)((arg_get(&t->regs, 0) + 63) / 64 * 8);
 	case A_OUTL:
 		if (mem_read(t->tid, (uint64_t)len, &sl, sizeof(sl)) != sizeof(sl))

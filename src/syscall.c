@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <mqueue.h>
 #include <sys/epoll.h>
+#include <sys/sem.h>
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -40,6 +42,9 @@
 #define IOS(T)	{ .kind = A_IOS, .size = sizeof(T) }
 #define IOA(n, T) { .kind = A_IOA, .len = n, .size = sizeof(T) }
 #define OUTA(T)	{ .kind = A_OUTA, .size = sizeof(T) }
+#define INA(n, T) { .kind = A_INA, .len = n, .size = sizeof(T) }
+#define MTI(n)	{ .kind = A_MTEXT_IN, .len = n }
+#define MTO(n)	{ .kind = A_MTEXT_OUT, .len = n }
 #define POLLFD(n) { .kind = A_POLLFD, .len = n, .size = sizeof(struct pollfd) }
 #define TMO	{ .kind = A_INS, .size = sizeof(struct timespec), .timeout = 1 }
 #define TMOMS	{ .kind = A_INT, .timeout = 1 }

@@ -170,15 +170,20 @@ int mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len)
 #define RED_ZONE 128
 
 /*
- * Writes len bytes on t's stack below its red zone, where nothing of the
- * program's lies while t is stopped at a syscall: their address (16-byte
- * aligned), or 0 if they cannot be written.
+ * Writes len bytes on t's stack, gap bytes below its red zone, where
+ * nothing of the program's lies while t is stopped at a syscall: their
+ * address (16-byte aligned), or 0 if they cannot be written.
  */
-uint64_t stack_put(const struct task *t, const void *data, size_t len)
+uint64_t stack_put_below(const struct task *t, const void *data, size_t len, size_t gap)
 {
-	uint64_t at = (t->regs.rsp - RED_ZONE - len) & ~(uint64_t)15;
+	uint64_t at = (t->regs.rsp - RED_ZONE - gap - len) & ~(uint64_t)15;
 
 	return mem_write(t->tid, at, data, len) == 0 ? at : 0;
+}
+
+uint64_t stack_put(const struct task *t, const void *data, size_t len)
+{
+	return stack_put_below(t, data, len, 0);
 }
 
 long arg_get(const struct user_regs_struct *r, int i)

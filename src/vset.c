@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
+#include "blob.h"
 #include "chorus.h"
 #include "signals.h"
 
@@ -453,11 +454,46 @@ static bool gives_turn(const struct call *c)
 	for (int i = 0; i < c->nargs; i++)
 		switch (c->arg[i].kind) {
 		case A_STR: case A_IN: case A_IOV_IN: case A_MSG_IN: case A_SADDR: case A_STRV:
+		case A_INA: case A_MTEXT_IN:
 			return false;
 		default:
 			break;
 		}
 	return true;
+}
+
+/* Room left below the red zone for a time-out the call may be given when made again (timeout.c). */
+#define INPUT_GAP 256
+#define MAX_INPUT_COPY 65536
+
+/*
+ * A call that may block and carries data out (semop's operations, a
+ * message) reads, in the leader, a copy of what was compared, put below
+ * its stack's red zone: another thread of the process cannot change it
+ * then, and the call may give up the turn. Left as it is (the call keeps
+ * the turn) when the data is large or the stack has no room.
+ */
+static void inputs_to_stack(struct vset *set, struct call *c)
+{
+	struct task *lead = &set->t[0];
+
+	for (int i = 0; i < c->nargs; i++) {
+		struct blob b;
+		uint64_t at = 0;
+
+		if (c->arg[i].kind != A_IN && c->arg[i].kind != A_INA && c->arg[i].kind != A_MTEXT_IN)
+			continue;
+		blob_load(&b, lead, &c->arg[i], i);
+		if (!b.null && !b.fault && b.n <= MAX_INPUT_COPY)
+			at = stack_put_below(lead, b.p, b.n, INPUT_GAP);
+		blob_free(&b);
+		if (!at)
+			return;
+		task_substitute(lead);
+		arg_set(&lead->regs, i, (long)at);
+		regs_put(lead);
+		c->arg[i].kind = A_PTR; /* compared: what the kernel reads is that */
+	}
 }
 
 static void run_policy(struct vset *set)
@@ -545,6 +581,8 @@ static void begin_call(struct vset *set, long nr)
 		return;
 	if (c->policy == RUN_MON)
 		c->policy = RUN_ONCE;
+	if (c->copy_inputs && (sched_threaded(set) || sched_shared(set)))
+		inputs_to_stack(set, c);
 	if (gives_turn(c))
 		sched_release(set);
 	apply_own_pid(set);

@@ -197,7 +197,7 @@ static bool uses_len(int kind)
 {
 	switch (kind) {
 	case A_IN: case A_OUT: case A_IOA: case A_IOV_IN: case A_IOV_OUT:
-	case A_OUTL: case A_SIGSET: case A_SADDR: case A_POLLFD:
+	case A_OUTL: case A_SIGSET: case A_SADDR: case A_POLLFD: case A_INA: case A_MTEXT_IN: case A_MTEXT_OUT:
 		return true;
 	}
 	return false;
@@ -206,7 +206,7 @@ static bool uses_len(int kind)
 static bool uses_size(int kind)
 {
 	switch (kind) {
-	case A_INS: case A_OUTS: case A_IOS: case A_IOA: case A_OUTA: case A_POLLFD:
+	case A_INS: case A_OUTS: case A_IOS: case A_IOA: case A_OUTA: case A_POLLFD: case A_INA:
 		return true;
 	}
 	return false;
@@ -216,7 +216,7 @@ static bool uses_size(int kind)
 static void test_timeouts(void)
 {
 	static const char *const want[] = { "nanosleep", "clock_nanosleep", "poll", "epoll_wait", "epoll_pwait",
-					    "rt_sigtimedwait" };
+					    "rt_sigtimedwait", "semtimedop" };
 	int found = 0;
 
 	group("table: time-outs");
@@ -306,7 +306,7 @@ static void test_table(void)
 					   a->kind);
 				continue;
 			}
-			if (!CHECK(a->kind > A_NONE && a->kind <= A_INT, "%s: argument %d has invalid kind %d", d->name,
+			if (!CHECK(a->kind > A_NONE && a->kind <= A_KIND_LAST, "%s: argument %d has invalid kind %d", d->name,
 				   k + 1, a->kind))
 				continue;
 			if (uses_size(a->kind))
