@@ -456,7 +456,7 @@ void sys_clone3_pre(struct vset *set, struct call *c);
 void fork_done(struct vset *set);
 void sys_pid_result_post(struct vset *set, struct call *c);
 void pid_args(struct vset *set, struct call *c);
-bool pid_refused(struct vset *set, struct call *c);
+bool pid_answered(struct vset *set, struct call *c);
 bool reap_wanted(struct vset *set);
 bool reap_done(struct vset *set);
 

@@ -144,8 +144,10 @@ void fork_spawn(struct vset *set)
 	c->phase = PH_RUN;
 	c->vpid = set->t[0].child;
 	join_proc(set, c, flags);
-	if (c->p != set->p)
-		c->p->pinned = set->p->pinned; /* the kernel gave the child its parent's CPUs */
+	if (c->p != set->p) { /* the kernel gave the child its parent's CPUs; it met with it at the fork */
+		c->p->pinned = set->p->pinned;
+		c->p->met_at = set->p->met_at;
+	}
 	for (int k = 0; k < set->n; k++) {
 		struct task *t = &c->t[k];
 		uint64_t ctid;
@@ -237,12 +239,13 @@ static bool kill_to_parent(struct vset *set, struct call *c)
 }
 
 /*
- * Calls aimed at the monitor (but kill(2): kill_to_parent()) or at a
+ * Calls the monitor answers itself, by the pid they name: those aimed at
+ * the monitor (but kill(2), which goes on: kill_to_parent()) or at a
  * variant other than the leader (by a real pid the program found, say in
  * /proc) are refused, and so is a signal to every process (kill(-1, ...)),
  * which would reach the monitor too. True if so; c->ret is the result.
  */
-bool pid_refused(struct vset *set, struct call *c)
+bool pid_answered(struct vset *set, struct call *c)
 {
 	bool sig = c->d->pre == sys_kill_pre;
 

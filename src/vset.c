@@ -563,7 +563,7 @@ static void begin_call(struct vset *set, long nr)
 		vset_diverge(set, "%s", why);
 		return;
 	}
-	if (pid_refused(set, c)) {
+	if (pid_answered(set, c)) {
 		vset_skip_all(set, c->ret);
 		return;
 	}
