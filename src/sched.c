@@ -97,6 +97,7 @@ static void turn_put(struct turn *tn)
 void proc_free(struct proc *p)
 {
 	lone_drop(p);
+	notice_forget(p);
 	ep_free(p);
 	turn_put(p->turn);
 	free(p);

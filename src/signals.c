@@ -500,7 +500,9 @@ void signal_stop(struct vset *set, struct task *t, int sig)
 
 		if (t->deliver[sig] == (int16_t)(slot + 1))
 			t->deliver[sig] = 0;
-		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &set->delivering[slot]);
+		si = set->delivering[slot];
+		notice_value(set->p, (int)(t - set->t), &si);
+		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si);
 		task_resume(t, sig);
 	} else if (magic == MAGIC_INTERRUPT) {
 		task_resume(t, 0);

@@ -1,4 +1,4 @@
-/* POSIX message queues: attributes, priorities, O_NONBLOCK, a time-out, a thread and a child blocked in mq_receive, a thread blocked in mq_send on a full queue, mq_notify with a signal, mq_unlink. */
+/* POSIX message queues: attributes, priorities, O_NONBLOCK, a time-out, a thread and a child blocked in mq_receive, a thread blocked in mq_send on a full queue, mq_notify with a signal that carries a pointer, mq_unlink. */
 #define _GNU_SOURCE
 #include "check.h"
 
@@ -11,10 +11,13 @@
 static mqd_t q;
 static volatile sig_atomic_t notified;
 
-static void on_usr1(int s)
+static int marker;
+
+static void on_usr1(int s, siginfo_t *si, void *uc)
 {
     (void)s;
-    notified = 1;
+    (void)uc;
+    notified = si->si_code == SI_MESGQ && si->si_value.sival_ptr == &marker ? 1 : 2;
 }
 
 static void take(const char *who)
@@ -110,19 +113,20 @@ int main(void)
     /* A message on the empty queue raises the signal asked for. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_usr1;
+    sa.sa_sigaction = on_usr1;
+    sa.sa_flags = SA_SIGINFO;
     CHECK_SYS(sigaction(SIGUSR1, &sa, NULL));
     struct sigevent ev;
     memset(&ev, 0, sizeof ev);
     ev.sigev_notify = SIGEV_SIGNAL;
     ev.sigev_signo = SIGUSR1;
-    ev.sigev_value.sival_ptr = &ev;
+    ev.sigev_value.sival_ptr = &marker;
     CHECK_SYS(mq_notify(q, &ev));
     CHECK_ERR(mq_notify(q, &ev), EBUSY);
     CHECK_SYS(mq_send(q, "noticed", 8, 0));
     for (int i = 0; i < 100 && !notified; i++)
         usleep(1000);
-    CHECK(notified);
+    CHECK(notified == 1); /* with the pointer it was asked for */
     take("after the notice");
 
     CHECK_SYS(mq_close(q));
