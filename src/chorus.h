@@ -629,6 +629,7 @@ void sys_timer_delete_post(struct vset *set, struct call *c);
 void sys_sigtimedwait_post(struct vset *set, struct call *c);
 void notice_forget(const struct proc *p);
 void notice_value(const struct proc *p, int k, siginfo_t *si);
+void notice_signalfd(struct vset *set);
 void shm_forget_all(void);
 void cpu_setup(void);
 void cpu_cpuid(unsigned leaf, unsigned sub, unsigned r[4]);

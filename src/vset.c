@@ -732,6 +732,8 @@ static void finish_once(struct vset *set)
 		}
 		task_skip(&set->t[i], ret);
 	}
+	if (set->call.priv_kind == PRIV_SIGNALFD && ret > 0)
+		notice_signalfd(set);
 	if (run_post(set))
 		call_return(set);
 }

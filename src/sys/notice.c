@@ -11,12 +11,13 @@
  * variant's value of each such timer (by the timer's id, which the
  * siginfo names) and notice (by its signal and the leader's value: the
  * siginfo does not name the queue) and puts variant k's in as the signal
- * is delivered to it or read by rt_sigtimedwait.
+ * is delivered to it or read by rt_sigtimedwait or from a signalfd.
  */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 
 #include "../chorus.h"
 
@@ -124,6 +125,33 @@ void notice_value(const struct proc *p, int k, siginfo_t *si)
 			si->si_value.sival_ptr = (void *)(uintptr_t)x->val[k];
 			return;
 		}
+}
+
+/* A signalfd read the leader made first: each other variant's copy of the records gets its own values. */
+void notice_signalfd(struct vset *set)
+{
+	struct signalfd_siginfo rec[8];
+	size_t n = (size_t)set->call.ret / sizeof(rec[0]);
+
+	if (n > sizeof(rec) / sizeof(rec[0]))
+		n = sizeof(rec) / sizeof(rec[0]);
+	for (int k = 1; k < set->n && n > 0; k++) {
+		const struct task *t = &set->t[k];
+		uint64_t at = (uint64_t)arg_get(&t->regs, 1);
+
+		if (mem_read(t->tid, at, rec, n * sizeof(rec[0])) != (ssize_t)(n * sizeof(rec[0])))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			siginfo_t si = { .si_signo = (int)rec[i].ssi_signo, .si_code = rec[i].ssi_code };
+
+			si.si_timerid = (int)rec[i].ssi_tid;
+			si.si_value.sival_ptr = (void *)(uintptr_t)rec[i].ssi_ptr;
+			notice_value(set->p, k, &si);
+			rec[i].ssi_ptr = (uint64_t)(uintptr_t)si.si_value.sival_ptr;
+			rec[i].ssi_int = (int32_t)(uintptr_t)si.si_value.sival_ptr;
+		}
+		mem_write(t->tid, at, rec, n * sizeof(rec[0]));
+	}
 }
 
 /* rt_sigtimedwait made by the leader for all: each other variant's copy of the siginfo gets its own value. */

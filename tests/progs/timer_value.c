@@ -1,12 +1,13 @@
-/* POSIX timers whose signal carries a pointer: a handler, sigwaitinfo and a SIGEV_THREAD timer each find the pointer they gave. */
+/* POSIX timers whose signal carries a pointer: a handler, sigwaitinfo, a signalfd read and a SIGEV_THREAD timer each find the pointer they gave. */
 #define _GNU_SOURCE
 #include "check.h"
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 
 static volatile sig_atomic_t handled, bad_value;
-static int marker_a, marker_b;
+static int marker_a, marker_b, marker_c;
 static int thread_value = 42;
 static volatile int fired;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -78,6 +79,22 @@ int main(void)
     CHECK(si.si_code == SI_TIMER && si.si_value.sival_ptr == &marker_b);
     CHECK_SYS(timer_delete(b));
     printf("sigwaitinfo: the timer's pointer\n");
+
+    /* A signalfd read gives the pointer too. */
+    sigset_t rt;
+    sigemptyset(&rt);
+    sigaddset(&rt, SIGRTMIN + 1);
+    CHECK_SYS(sigprocmask(SIG_BLOCK, &rt, NULL));
+    int sfd = signalfd(-1, &rt, SFD_CLOEXEC);
+    CHECK_SYS(sfd);
+    timer_t d = timer_with(SIGEV_SIGNAL, SIGRTMIN + 1, &marker_c);
+    arm(d, 5000000);
+    struct signalfd_siginfo rec;
+    CHECK(read(sfd, &rec, sizeof rec) == sizeof rec);
+    CHECK(rec.ssi_code == SI_TIMER && rec.ssi_ptr == (uint64_t)(uintptr_t)&marker_c);
+    CHECK_SYS(timer_delete(d));
+    CHECK_SYS(close(sfd));
+    printf("signalfd: the timer's pointer\n");
 
     /* A SIGEV_THREAD timer runs its function in a new thread with its value. */
     timer_t c = timer_with(SIGEV_THREAD, 0, &thread_value);
