@@ -253,6 +253,7 @@ struct proc {
 	struct ep_regs *ep;	/* epoll registrations whose data differ between variants (sys/epoll.c) */
 	struct vset *mirroring; /* the thread set whose new descriptors the other variants are making */
 	long long met_at;	/* when one of its thread sets last met at a syscall (cpu.c), or 0 */
+	long long left_at;	/* when one of its thread sets last went on from a meeting, or 0 */
 	bool pinned;		/* on the monitor's CPU */
 	int streak;		/* meetings in a row that say it should move */
 };
@@ -637,6 +638,7 @@ void cpu_met(struct vset *set);
 void monitor_each_set(const struct proc *p, void (*fn)(struct vset *set, const void *arg), const void *arg);
 bool cpu_look(struct vset *set);
 void cpu_looked(bool any_pinned);
+void cpu_left(struct vset *set);
 void sys_getaffinity_post(struct vset *set, struct call *c);
 void sys_clone_pre(struct vset *set, struct call *c);
 void sys_futex_pre(struct vset *set, struct call *c);

@@ -29,10 +29,12 @@
 #define _GNU_SOURCE
 #include <asm/prctl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include "chorus.h"
 #include "signals.h"
@@ -49,12 +51,56 @@ static cpu_set_t one;	/* the monitor's */
 static bool colocate;	/* more than one CPU, and not --no-pin */
 static bool self_faults; /* the monitor's CPUID faults */
 
-static long long now_us(void)
+static double tsc_per_us; /* 0: time is read from the clock, not the time-stamp counter */
+
+static long long clock_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Microseconds, for the placement's measures: two readings a meeting, so
+ * from the time-stamp counter where its rate is constant (on a VM whose
+ * vDSO clock is off, clock_gettime is a syscall of its own).
+ */
+static long long now_us(void)
+{
+	return tsc_per_us > 0 ? (long long)((double)__rdtsc() / tsc_per_us) : clock_us();
+}
+
+/* Does /proc/cpuinfo list both flags? */
+static bool cpu_flags(const char *a, const char *b)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strncmp(line, "flags", 5) == 0 && strstr(line, a) && strstr(line, b);
+	fclose(f);
+	return found;
+}
+
+/* The counter's rate, from 1 ms of the clock; only where it is constant and runs in every state. */
+static void tsc_calibrate(void)
+{
+	long long c0, c1;
+	uint64_t t0, t1;
+
+	if (!cpu_flags(" constant_tsc", " nonstop_tsc"))
+		return;
+	c0 = clock_us();
+	t0 = __rdtsc();
+	do
+		c1 = clock_us();
+	while (c1 - c0 < 1000);
+	t1 = __rdtsc();
+	tsc_per_us = (double)(t1 - t0) / (double)(c1 - c0);
 }
 
 /* Once the variants are started. */
@@ -63,6 +109,8 @@ void cpu_setup(void)
 	if (syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0) == 0)
 		self_faults = true;
 	colocate = !opt.no_pin && sched_getaffinity(0, sizeof(given), &given) == 0 && CPU_COUNT(&given) > 1;
+	if (colocate)
+		tsc_calibrate();
 }
 
 /* Runs CPUID in the monitor, which may have it fault for itself. */
@@ -153,12 +201,22 @@ void cpu_looked(bool any_pinned)
 		pin_monitor(false);
 }
 
+/* A thread set goes on to run the program's code after a meeting. */
+void cpu_left(struct vset *set)
+{
+	if (colocate)
+		set->p->left_at = now_us();
+}
+
 /*
- * Every variant of a thread set is at a syscall: was the round since the
- * last meeting of one of its process's sets short? (A round counts what
- * the variants ran, and the call between: a call that blocks, or reads
- * made ahead, make it long. The threads of a process take turns, so they
- * are measured, and placed, together.)
+ * Every variant of a thread set is at a syscall: was the round since a
+ * set of its process last went on from a meeting short? (A round counts
+ * what the variants ran, with reads made ahead, and their way to the
+ * monitor; not the call before it, which was made before they went on:
+ * a call the leader makes for all takes two stops, which on two CPUs
+ * took longer than SHORT_US, and kept such a round from ever counting
+ * short. The threads of a process take turns, so they are measured, and
+ * placed, together.)
  */
 void cpu_met(struct vset *set)
 {
@@ -168,9 +226,9 @@ void cpu_met(struct vset *set)
 	if (!colocate)
 		return;
 	at = now_us();
-	us = at - p->met_at;
+	us = at - p->left_at;
 	p->met_at = at;
-	if (us == at)
+	if (!p->left_at)
 		return; /* its first */
 	if (!p->pinned && us < SHORT_US) {
 		if (++p->streak >= PIN_AFTER)

@@ -147,6 +147,7 @@ void fork_spawn(struct vset *set)
 	if (c->p != set->p) { /* the kernel gave the child its parent's CPUs; it met with it at the fork */
 		c->p->pinned = set->p->pinned;
 		c->p->met_at = set->p->met_at;
+		c->p->left_at = set->p->left_at;
 	}
 	for (int k = 0; k < set->n; k++) {
 		struct task *t = &c->t[k];

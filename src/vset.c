@@ -69,6 +69,7 @@ static bool all_in(const struct vset *set, enum tstate s)
 /* Every task of the set goes on, whatever the turn (the scheduler's own step). */
 void vset_resume_tasks(struct vset *set)
 {
+	cpu_left(set);
 	for (int i = 0; i < set->n; i++)
 		if (set->t[i].state != T_GONE)
 			task_resume(&set->t[i], 0);
