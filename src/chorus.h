@@ -165,7 +165,7 @@ struct call {
 	bool blocking;	  /* may block in every variant: interrupt them for a signal */
 	bool kicked;	  /* the variants still in it were interrupted, as one came back for a signal */
 	bool unblocks;	  /* unblocks a signal queued in the leader: delivered as it returns */
-	bool copy_inputs; /* the leader's call reads its inputs from a copy, once compared: it may give up the turn */
+	bool copy_inputs; /* asked by the pre handler; then true if the leader's call reads its inputs from a copy, the one compared: it may give up the turn */
 	long ret;	  /* leader's (or emulated) result */
 	uint8_t own_pid;  /* arguments set to each variant's real pid once compared */
 	struct vset *pid_set[6]; /* for own_pid: whose pid (NULL: the caller's own) */
@@ -620,6 +620,7 @@ void sys_shmget_post(struct vset *set, struct call *c);
 void sys_shmat_pre(struct vset *set, struct call *c);
 void sys_shmctl_pre(struct vset *set, struct call *c);
 void sys_shmctl_post(struct vset *set, struct call *c);
+int ipc_cmd(const struct vset *set, int i);
 void sys_ipc_send_pre(struct vset *set, struct call *c);
 void sys_semctl_pre(struct vset *set, struct call *c);
 void sys_msgctl_pre(struct vset *set, struct call *c);

@@ -454,8 +454,11 @@ static bool gives_turn(const struct call *c)
 		return (c->policy == RUN_EMU && c->nr == __NR_sched_yield) || c->blocking;
 	for (int i = 0; i < c->nargs; i++)
 		switch (c->arg[i].kind) {
-		case A_STR: case A_IN: case A_IOV_IN: case A_MSG_IN: case A_SADDR: case A_STRV:
-		case A_INA: case A_MTEXT_IN:
+		case A_IN: case A_INA: case A_MTEXT_IN:
+			if (!c->copy_inputs)
+				return false;
+			break;
+		case A_STR: case A_IOV_IN: case A_MSG_IN: case A_SADDR: case A_STRV:
 			return false;
 		default:
 			break;
@@ -469,12 +472,14 @@ static bool gives_turn(const struct call *c)
 
 /*
  * A call that may block and carries data out (semop's operations, a
- * message) reads, in the leader, a copy of what was compared, put below
- * its stack's red zone: another thread of the process cannot change it
- * then, and the call may give up the turn. Left as it is (the call keeps
- * the turn) when the data is large or the stack has no room.
+ * message) reads, in the leader, a copy of its data put below its stack's
+ * red zone before the comparison, so that what is compared is what the
+ * kernel reads: another thread of the process cannot change it, and the
+ * call may give up the turn. True if every such argument was copied;
+ * false (the call keeps the turn) when the data is large or the stack
+ * has no room.
  */
-static void inputs_to_stack(struct vset *set, struct call *c)
+static bool inputs_to_stack(struct vset *set, struct call *c)
 {
 	struct task *lead = &set->t[0];
 
@@ -489,12 +494,12 @@ static void inputs_to_stack(struct vset *set, struct call *c)
 			at = stack_put_below(lead, b.p, b.n, INPUT_GAP);
 		blob_free(&b);
 		if (!at)
-			return;
+			return false;
 		task_substitute(lead);
 		arg_set(&lead->regs, i, (long)at);
 		regs_put(lead);
-		c->arg[i].kind = A_PTR; /* compared: what the kernel reads is that */
 	}
+	return true;
 }
 
 static void run_policy(struct vset *set)
@@ -558,6 +563,8 @@ static void begin_call(struct vset *set, long nr)
 		c->d->pre(set, c);
 	if (set->phase == PH_DONE)
 		return;
+	if (c->copy_inputs)
+		c->copy_inputs = (sched_threaded(set) || sched_shared(set)) && inputs_to_stack(set, c);
 	pid_args(set, c);
 	v = compare_call(set, why, sizeof(why));
 	if (v) {
@@ -582,8 +589,6 @@ static void begin_call(struct vset *set, long nr)
 		return;
 	if (c->policy == RUN_MON)
 		c->policy = RUN_ONCE;
-	if (c->copy_inputs && (sched_threaded(set) || sched_shared(set)))
-		inputs_to_stack(set, c);
 	if (gives_turn(c))
 		sched_release(set);
 	apply_own_pid(set);
