@@ -7,8 +7,9 @@
  * by the leader, and every variant sees the leader's ids and results.
  * What the commands of semctl and msgctl point to depends on the command,
  * so their handlers say it per call. A call that may block and carries
- * data (semop's operations, a message to send) reads a copy of it in a
- * threaded program, so that it may give up the turn (vset.c).
+ * data (semop's operations, a message to send) reads, in a threaded
+ * program, a copy of it, the one compared, so that it may give up the
+ * turn (vset.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,8 +21,8 @@
 
 #include "../chorus.h"
 
-/* The control command (argument i) without the IPC_64 flag a C library may add. */
-static int ipc_cmd(const struct vset *set, int i)
+/* The control command (argument i) of semctl, msgctl or shmctl, without the IPC_64 flag a C library may add. */
+int ipc_cmd(const struct vset *set, int i)
 {
 	return (int)arg_get(&set->t[0].regs, i) & ~0x100;
 }
@@ -40,7 +41,7 @@ struct ctl_rule {
 	size_t size; /* PER_SEM: one unsigned short per semaphore of the set */
 };
 
-#define PER_SEM 0
+#define PER_SEM ((size_t)-1)
 
 static const struct ctl_rule sem_rules[] = {
 	{ IPC_STAT, A_OUTS, sizeof(struct semid_ds) }, { SEM_STAT, A_OUTS, sizeof(struct semid_ds) },
@@ -77,9 +78,7 @@ static void ctl_apply(struct vset *set, struct call *c, const struct ctl_rule *r
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].cmd != cmd)
 			continue;
-		size = (long)r[i].size;
-		if (r[i].kind != A_NONE && r[i].kind != A_INT && size == PER_SEM)
-			size = per_sem_bytes(arg_get(&set->t[0].regs, 0));
+		size = r[i].size == PER_SEM ? per_sem_bytes(arg_get(&set->t[0].regs, 0)) : (long)r[i].size;
 		if (size < 0) {
 			c->policy = RUN_DENY;
 			c->ret = size;

@@ -130,7 +130,7 @@ void notice_value(const struct proc *p, int k, siginfo_t *si)
 /* A signalfd read the leader made first: each other variant's copy of the records gets its own values. */
 void notice_signalfd(struct vset *set)
 {
-	struct signalfd_siginfo rec[8];
+	static struct signalfd_siginfo rec[QUEUE_PEEK * 2]; /* as many as signalfd_follow() takes */
 	size_t n = (size_t)set->call.ret / sizeof(rec[0]);
 
 	if (n > sizeof(rec) / sizeof(rec[0]))

@@ -118,12 +118,6 @@ void sys_shmat_pre(struct vset *set, struct call *c)
 		call_may_make_code(c, true);
 }
 
-/* shmctl's command, without the IPC_64 flag glibc may add. */
-static int shmctl_cmd(const struct vset *set)
-{
-	return (int)arg_get(&set->t[0].regs, 1) & ~0x100;
-}
-
 /*
  * shmctl: what the program reads (IPC_STAT, the counts) is the leader's
  * segment's; a change (IPC_RMID, IPC_SET, SHM_LOCK) is made to every
@@ -131,7 +125,7 @@ static int shmctl_cmd(const struct vset *set)
  */
 void sys_shmctl_pre(struct vset *set, struct call *c)
 {
-	int cmd = shmctl_cmd(set);
+	int cmd = ipc_cmd(set, 1);
 
 	switch (cmd) {
 	case IPC_STAT: case SHM_STAT: case SHM_STAT_ANY:
@@ -164,7 +158,7 @@ void sys_shmctl_post(struct vset *set, struct call *c)
 	struct seg *s = seg_of((int)id);
 
 	(void)c;
-	if (s && shmctl_cmd(set) == IPC_RMID && (long)set->t[0].regs.rax == 0) {
+	if (s && ipc_cmd(set, 1) == IPC_RMID && (long)set->t[0].regs.rax == 0) {
 		for (int k = 1; k < MAX_VARIANTS; k++)
 			s->own[k] = -1; /* each variant removed its own */
 		seg_drop(s);
