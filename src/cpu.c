@@ -29,7 +29,6 @@
 #define _GNU_SOURCE
 #include <asm/prctl.h>
 #include <sched.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -52,6 +51,8 @@ static bool colocate;	/* more than one CPU, and not --no-pin */
 static bool self_faults; /* the monitor's CPUID faults */
 
 static double tsc_per_us; /* 0: time is read from the clock, not the time-stamp counter */
+static long long tsc_c0;  /* for the counter's rate: a first clock reading, or 0 */
+static uint64_t tsc_t0;	  /* and the counter then */
 
 static long long clock_us(void)
 {
@@ -63,44 +64,36 @@ static long long clock_us(void)
 
 /*
  * Microseconds, for the placement's measures: two readings a meeting, so
- * from the time-stamp counter where its rate is constant (on a VM whose
- * vDSO clock is off, clock_gettime is a syscall of its own).
+ * from the time-stamp counter once its rate is known, where the CPU says
+ * it is invariant (on a VM whose vDSO clock is off, clock_gettime is a
+ * syscall of its own). The rate is taken from the clock over the first
+ * 10 ms of the run, without waiting for it.
  */
 static long long now_us(void)
 {
-	return tsc_per_us > 0 ? (long long)((double)__rdtsc() / tsc_per_us) : clock_us();
+	long long c;
+
+	if (tsc_per_us > 0)
+		return (long long)((double)__rdtsc() / tsc_per_us);
+	c = clock_us();
+	if (tsc_c0 && c - tsc_c0 >= 10000)
+		tsc_per_us = (double)(__rdtsc() - tsc_t0) / (double)(c - tsc_c0);
+	return c;
 }
 
-/* Does /proc/cpuinfo list both flags? */
-static bool cpu_flags(const char *a, const char *b)
+/* Starts taking the counter's rate if it is invariant (CPUID 0x80000007, EDX bit 8). */
+static void tsc_start(void)
 {
-	char line[4096];
-	bool found = false;
-	FILE *f = fopen("/proc/cpuinfo", "r");
+	unsigned r[4];
 
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strncmp(line, "flags", 5) == 0 && strstr(line, a) && strstr(line, b);
-	fclose(f);
-	return found;
-}
-
-/* The counter's rate, from 1 ms of the clock; only where it is constant and runs in every state. */
-static void tsc_calibrate(void)
-{
-	long long c0, c1;
-	uint64_t t0, t1;
-
-	if (!cpu_flags(" constant_tsc", " nonstop_tsc"))
+	cpu_cpuid(0x80000000, 0, r);
+	if (r[0] < 0x80000007)
 		return;
-	c0 = clock_us();
-	t0 = __rdtsc();
-	do
-		c1 = clock_us();
-	while (c1 - c0 < 1000);
-	t1 = __rdtsc();
-	tsc_per_us = (double)(t1 - t0) / (double)(c1 - c0);
+	cpu_cpuid(0x80000007, 0, r);
+	if (!(r[3] & (1u << 8)))
+		return;
+	tsc_c0 = clock_us();
+	tsc_t0 = __rdtsc();
 }
 
 /* Once the variants are started. */
@@ -110,7 +103,7 @@ void cpu_setup(void)
 		self_faults = true;
 	colocate = !opt.no_pin && sched_getaffinity(0, sizeof(given), &given) == 0 && CPU_COUNT(&given) > 1;
 	if (colocate)
-		tsc_calibrate();
+		tsc_start();
 }
 
 /* Runs CPUID in the monitor, which may have it fault for itself. */
